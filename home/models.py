@@ -1,0 +1,114 @@
+"""The home page and the plain content pages (about, history, charter)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from knowledge.blocks import PageBodyBlock
+
+
+class HomePage(Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("featured_items", label=_("Featured item"), heading=_("Featured items"), max_num=6),
+        InlinePanel("featured_testimonials", label=_("Testimonial"), heading=_("Testimonials in the carousel"), max_num=8),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["knowledge.LibraryIndexPage", "home.StandardPage"]
+    max_count_per_parent = 1
+    template = "home/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge.selectors import (
+            featured_testimonials,
+            focus_areas_with_counts,
+            home_figures,
+            published_items,
+            with_card_data,
+        )
+        from knowledge.models import KnowledgeItemPage, LibraryIndexPage, TestimonialPage
+
+        context = super().get_context(request, *args, **kwargs)
+        library = LibraryIndexPage.objects.child_of(self).live().first()
+        context["library"] = library
+        context["figures"] = home_figures(within=self)
+        context["focus_areas"] = focus_areas_with_counts(within=self)
+        featured_ids = [link.item_id for link in self.featured_items.all()]
+        featured = with_card_data(KnowledgeItemPage.objects.live().public().filter(pk__in=featured_ids)).in_bulk()
+        context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
+        chosen_ids = [link.testimonial_id for link in self.featured_testimonials.all()]
+        if chosen_ids:
+            chosen = (
+                TestimonialPage.objects.live().public().filter(pk__in=chosen_ids)
+                .select_related("speaker", "institution__country", "image").in_bulk()
+            )
+            context["testimonials"] = [chosen[pk] for pk in chosen_ids if pk in chosen]
+        else:
+            context["testimonials"] = featured_testimonials(within=self)
+        context["latest"] = published_items(within=self).exclude(pk__in=featured_ids)[:6]
+        return context
+
+
+class HomePageFeaturedItem(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_items")
+    item = models.ForeignKey(
+        "knowledge.KnowledgeItemPage", verbose_name=_("item"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("item")]
+
+
+class HomePageTestimonial(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_testimonials")
+    testimonial = models.ForeignKey(
+        "knowledge.TestimonialPage", verbose_name=_("testimonial"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("testimonial")]
+
+
+class StandardPage(Page):
+    """A plain content page: about, history, charter."""
+
+    introduction = models.TextField(_("introduction"), blank=True, max_length=600)
+    body = StreamField(PageBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    template = "home/standard_page.html"
+
+    class Meta:
+        verbose_name = _("content page")
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    publisher = models.CharField(
+        _("publisher"),
+        max_length=200,
+        default="ESTHER Alliance for Global Health Partnerships",
+        help_text=_("Named as publisher in citations and metadata."),
+    )
+    sample_content_notice = models.BooleanField(
+        _("show the sample content notice"),
+        default=False,
+        help_text=_("Tells visitors that the content is fictional demonstration material. Turn off once real content is in."),
+    )
+
+    panels = [FieldPanel("publisher"), FieldPanel("sample_content_notice")]
+
+    class Meta:
+        verbose_name = _("site settings")

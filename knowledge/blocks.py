@@ -1,0 +1,66 @@
+"""StreamField blocks for case study bodies and plain pages."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+
+
+class HeadingBlock(blocks.CharBlock):
+    class Meta:
+        icon = "title"
+        label = _("Heading")
+        template = "knowledge/blocks/heading.html"
+        form_classname = "title"
+
+
+class FigureBlock(blocks.StructBlock):
+    """An image with its caption and credit, rendered as a responsive <figure>."""
+
+    image = ImageBlock()
+    caption = blocks.CharBlock(required=False, max_length=300, label=_("Caption"))
+    credit = blocks.CharBlock(required=False, max_length=200, label=_("Credit"))
+
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "knowledge/blocks/figure.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Quote"))
+    attribution = blocks.CharBlock(required=False, max_length=200, label=_("Attribution"))
+
+    class Meta:
+        icon = "openquote"
+        label = _("Quote")
+        template = "knowledge/blocks/quote.html"
+
+
+class DocumentLinkBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(required=False, max_length=200, help_text=_("Defaults to the document's title."))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+        template = "knowledge/blocks/document.html"
+
+
+class CaseStudyBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Paragraph"))
+    image = FigureBlock()
+    quote = QuoteBlock()
+    table = TableBlock(label=_("Table"), template="knowledge/blocks/table.html")
+    document = DocumentLinkBlock()
+
+
+class PageBodyBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=[*RICH_TEXT_FEATURES, "h2", "h3"], label=_("Paragraph"))
+    image = FigureBlock()
+    quote = QuoteBlock()

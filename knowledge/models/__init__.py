@@ -1,0 +1,35 @@
+from .items import (
+    CaseStudyAttachment,
+    CaseStudyAuthor,
+    CaseStudyOutcome,
+    CaseStudyPage,
+    KnowledgeItemPage,
+    KnowledgeItemTag,
+    Language,
+    LessonCaseStudy,
+    LessonPage,
+    TestimonialPage,
+)
+from .library import LibraryIndexPage
+from .partnerships import PartnershipPage
+from .taxonomy import Country, FocusArea, Institution, MemberAgency, Person
+
+__all__ = [
+    "CaseStudyAttachment",
+    "CaseStudyAuthor",
+    "CaseStudyOutcome",
+    "CaseStudyPage",
+    "Country",
+    "FocusArea",
+    "Institution",
+    "KnowledgeItemPage",
+    "KnowledgeItemTag",
+    "Language",
+    "LessonCaseStudy",
+    "LessonPage",
+    "LibraryIndexPage",
+    "MemberAgency",
+    "PartnershipPage",
+    "Person",
+    "TestimonialPage",
+]

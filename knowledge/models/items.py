@@ -1,0 +1,317 @@
+"""Knowledge items: case studies, lessons learned and testimonials.
+
+They share one concrete base table so that listings, figures and facets across the three
+types are single queries. Each item lives under its partnership's page.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..blocks import RICH_TEXT_FEATURES, CaseStudyBodyBlock
+from .partnerships import PartnershipPage
+
+year_validators = [MinValueValidator(1990), MaxValueValidator(2100)]
+
+
+class Language(models.TextChoices):
+    """The language an item is written in (not the site's interface locale)."""
+
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    PORTUGUESE = "pt", _("Portuguese")
+    SPANISH = "es", _("Spanish")
+
+
+class KnowledgeItemTag(TaggedItemBase):
+    content_object = ParentalKey("knowledge.KnowledgeItemPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class KnowledgeItemPage(Page):
+    """What every knowledge item carries. Not created directly: pick one of its types."""
+
+    partnership = models.ForeignKey(
+        PartnershipPage,
+        verbose_name=_("partnership"),
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="knowledge_items",
+        help_text=_("The partnership page this item is published under."),
+    )
+    summary = models.TextField(_("summary"), max_length=600, help_text=_("Two or three sentences, shown in listings."))
+    publication_date = models.DateField(_("publication date"), default=datetime.date.today, db_index=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    focus_areas = ParentalManyToManyField(
+        "knowledge.FocusArea", verbose_name=_("focus areas"), related_name="knowledge_items"
+    )
+    countries = ParentalManyToManyField(
+        "knowledge.Country",
+        verbose_name=_("countries"),
+        related_name="knowledge_items",
+        blank=True,
+        help_text=_("Leave empty to use the partnership's partner countries."),
+    )
+    tags = ClusterTaggableManager(through=KnowledgeItemTag, blank=True, verbose_name=_("tags"))
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("listing image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    is_creatable = False
+    parent_page_types = ["knowledge.PartnershipPage"]
+    subpage_types: list[str] = []
+
+    metadata_panels = [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("publication_date"), FieldPanel("language")]),
+        FieldPanel("focus_areas", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("countries"),
+        FieldPanel("tags"),
+        FieldPanel("image"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.FilterField("publication_date"),
+        index.FilterField("language"),
+        index.FilterField("partnership"),
+    ]
+
+    class Meta:
+        verbose_name = _("knowledge item")
+        verbose_name_plural = _("knowledge items")
+
+    def save(self, *args, **kwargs) -> None:
+        parent = self.get_parent() if self.path else None
+        if parent is not None and parent.specific_class is PartnershipPage:
+            self.partnership_id = parent.pk
+            if not self.countries.all():
+                self.countries = parent.specific.south_countries
+        super().save(*args, **kwargs)
+
+    @property
+    def type_label(self) -> str:
+        return self.specific_class._meta.verbose_name
+
+    @property
+    def type_slug(self) -> str:
+        return self.specific_class.TYPE_SLUG
+
+    @property
+    def year(self) -> int:
+        return self.publication_date.year
+
+
+class CaseStudyPage(KnowledgeItemPage):
+    class Licence(models.TextChoices):
+        CC_BY = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+        CC_BY_SA = "CC-BY-SA-4.0", _("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)")
+        CC_BY_NC = "CC-BY-NC-4.0", _("Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)")
+        ALL_RIGHTS = "all-rights-reserved", _("All rights reserved")
+
+    LICENCE_URLS = {
+        "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+        "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "CC-BY-NC-4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
+    }
+    TYPE_SLUG = "case-study"
+
+    body = StreamField(CaseStudyBodyBlock(), verbose_name=_("body"))
+    period_start = models.PositiveSmallIntegerField(_("work started (year)"), null=True, blank=True, validators=year_validators)
+    period_end = models.PositiveSmallIntegerField(_("work ended (year)"), null=True, blank=True, validators=year_validators)
+    licence = models.CharField(_("licence"), max_length=30, choices=Licence.choices, default=Licence.CC_BY)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(KnowledgeItemPage.metadata_panels, heading=_("About this case study")),
+        InlinePanel("authors", label=_("Authors"), heading=_("Authors")),
+        FieldPanel("body"),
+        InlinePanel("outcomes", label=_("Outcome"), heading=_("Outcomes")),
+        InlinePanel("attachments", label=_("Attachment"), heading=_("Attachments")),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]), FieldPanel("licence")],
+            heading=_("Period and licence"),
+        ),
+    ]
+    search_fields = [*KnowledgeItemPage.search_fields, index.SearchField("body")]
+    template = "knowledge/case_study_page.html"
+
+    class Meta:
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The work cannot end before it started.")})
+
+    @property
+    def licence_url(self) -> str:
+        return self.LICENCE_URLS.get(self.licence, "")
+
+    @property
+    def period(self) -> str:
+        if self.period_start and self.period_end and self.period_end != self.period_start:
+            return f"{self.period_start}–{self.period_end}"
+        return str(self.period_start or self.period_end or "")
+
+
+class CaseStudyAuthor(Orderable):
+    page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="authors")
+    person = models.ForeignKey("knowledge.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+
+    panels = [FieldPanel("person")]
+
+
+class CaseStudyOutcome(Orderable):
+    """A measured result: an indicator moving from a baseline to a result."""
+
+    page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="outcomes")
+    indicator = models.CharField(_("indicator"), max_length=255)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    result = models.DecimalField(_("result"), max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=60, blank=True, help_text=_("For example %, days, staff trained."))
+    period = models.CharField(_("period"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("indicator"),
+        FieldRowPanel([FieldPanel("baseline"), FieldPanel("result"), FieldPanel("unit")]),
+        FieldRowPanel([FieldPanel("period"), FieldPanel("source")]),
+    ]
+
+    @property
+    def change(self):
+        if self.baseline is None or self.result is None:
+            return None
+        return self.result - self.baseline
+
+
+class CaseStudyAttachment(Orderable):
+    page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Defaults to the document's title."))
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title
+
+
+class LessonPage(KnowledgeItemPage):
+    TYPE_SLUG = "lesson"
+
+    lesson = models.CharField(_("the lesson, in one sentence"), max_length=255)
+    context = RichTextField(_("context"), features=RICH_TEXT_FEATURES)
+    what_worked = RichTextField(_("what worked"), features=RICH_TEXT_FEATURES)
+    what_did_not = RichTextField(_("what did not work"), features=RICH_TEXT_FEATURES)
+    recommendation = RichTextField(_("recommendation"), features=RICH_TEXT_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("lesson"),
+        MultiFieldPanel(KnowledgeItemPage.metadata_panels, heading=_("About this lesson")),
+        FieldPanel("context"),
+        FieldPanel("what_worked"),
+        FieldPanel("what_did_not"),
+        FieldPanel("recommendation"),
+        InlinePanel("case_study_links", label=_("Case study"), heading=_("Case studies it draws on")),
+    ]
+    search_fields = [
+        *KnowledgeItemPage.search_fields,
+        index.SearchField("lesson"),
+        index.SearchField("context"),
+        index.SearchField("what_worked"),
+        index.SearchField("what_did_not"),
+        index.SearchField("recommendation"),
+    ]
+    template = "knowledge/lesson_page.html"
+
+    class Meta:
+        verbose_name = _("lesson learned")
+        verbose_name_plural = _("lessons learned")
+
+
+class LessonCaseStudy(Orderable):
+    page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="case_study_links")
+    case_study = models.ForeignKey(
+        CaseStudyPage, verbose_name=_("case study"), on_delete=models.CASCADE, related_name="lesson_links"
+    )
+
+    panels = [FieldPanel("case_study")]
+
+
+class TestimonialPage(KnowledgeItemPage):
+    TYPE_SLUG = "testimonial"
+
+    quote = models.TextField(_("quote"), max_length=2000)
+    speaker = models.ForeignKey(
+        "knowledge.Person", verbose_name=_("speaker"), on_delete=models.PROTECT, related_name="testimonials"
+    )
+    speaker_role = models.CharField(_("speaker's role at the time"), max_length=150, blank=True)
+    institution = models.ForeignKey(
+        "knowledge.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="testimonials",
+        help_text=_("Defaults to the speaker's institution."),
+    )
+    given_on = models.DateField(_("date given"), null=True, blank=True)
+    consent_recorded = models.BooleanField(
+        _("consent recorded"),
+        default=False,
+        help_text=_("The speaker agreed in writing to publication of this quote under their name."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("quote"),
+        MultiFieldPanel(
+            [
+                FieldPanel("speaker"),
+                FieldPanel("speaker_role"),
+                FieldPanel("institution"),
+                FieldPanel("given_on"),
+                FieldPanel("consent_recorded"),
+            ],
+            heading=_("Speaker and consent"),
+        ),
+        MultiFieldPanel(KnowledgeItemPage.metadata_panels, heading=_("About this testimonial")),
+    ]
+    search_fields = [*KnowledgeItemPage.search_fields, index.SearchField("quote")]
+    template = "knowledge/testimonial_page.html"
+
+    class Meta:
+        verbose_name = _("testimonial")
+        verbose_name_plural = _("testimonials")
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.consent_recorded:
+            raise ValidationError(
+                {"consent_recorded": _("A testimonial can only be kept once the speaker's consent is recorded.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        if self.institution_id is None and self.speaker_id is not None:
+            self.institution_id = self.speaker.institution_id
+        super().save(*args, **kwargs)

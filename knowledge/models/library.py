@@ -1,0 +1,86 @@
+"""The library: index of partnerships and their knowledge items, with listings by focus area and country."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from .taxonomy import Country, FocusArea
+
+ITEMS_PER_PAGE = 20
+
+
+class LibraryIndexPage(RoutablePageMixin, Page):
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["knowledge.PartnershipPage"]
+    max_count_per_parent = 1
+    template = "knowledge/library_index_page.html"
+
+    class Meta:
+        verbose_name = _("library")
+
+    def paginate(self, request, items):
+        return Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+
+    @path("")
+    def index(self, request):
+        from ..forms import LibraryFilterForm
+        from ..selectors import filter_items, published_items
+
+        form = LibraryFilterForm(request.GET)
+        if not form.is_valid():
+            response = self.render(
+                request, context_overrides={"form": form, "filter_error": form.error_text(), "items": None}
+            )
+            response.status_code = 400
+            return response
+        items = filter_items(published_items(within=self), form.cleaned_data)
+        return self.render(request, context_overrides={"form": form, "items": self.paginate(request, items)})
+
+    @path("focus-areas/<slug:slug>/", name="focus_area")
+    def focus_area(self, request, slug):
+        from ..selectors import published_items, published_partnerships
+
+        area = get_object_or_404(FocusArea, slug=slug)
+        items = published_items(within=self).filter(focus_areas=area)
+        return TemplateResponse(
+            request,
+            "knowledge/focus_area.html",
+            {
+                "page": self,
+                "focus_area": area,
+                "items": self.paginate(request, items),
+                "partnerships": published_partnerships(within=self).filter(focus_areas=area),
+            },
+        )
+
+    @path("countries/<str:code>/", name="country")
+    def country(self, request, code):
+        from ..selectors import published_items
+
+        country = get_object_or_404(Country, code=code.upper())
+        items = published_items(within=self).filter(countries=country)
+        return TemplateResponse(
+            request,
+            "knowledge/country.html",
+            {"page": self, "country": country, "items": self.paginate(request, items)},
+        )
+
+    @path("partnerships/", name="partnerships")
+    def partnerships(self, request):
+        from ..selectors import published_partnerships
+
+        partnerships = published_partnerships(within=self).order_by("title")
+        return TemplateResponse(
+            request,
+            "knowledge/partnership_list.html",
+            {"page": self, "partnerships": partnerships},
+        )

@@ -1,0 +1,118 @@
+"""Read queries for pages and listings, shaped so that each listing costs a fixed number of SQL queries."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from wagtail.models import Page
+
+from .models import (
+    CaseStudyPage,
+    Country,
+    FocusArea,
+    KnowledgeItemPage,
+    LessonPage,
+    PartnershipPage,
+    TestimonialPage,
+)
+
+ITEM_TYPES = {model.TYPE_SLUG: model for model in (CaseStudyPage, LessonPage, TestimonialPage)}
+
+
+def published_items(within: Page | None = None) -> QuerySet[KnowledgeItemPage]:
+    """Live, public knowledge items (of every type), ready for cards: newest first."""
+    items = KnowledgeItemPage.objects.live().public()
+    if within is not None:
+        items = items.descendant_of(within)
+    return with_card_data(items).order_by("-publication_date", "-pk")
+
+
+def with_card_data(items: QuerySet[KnowledgeItemPage]) -> QuerySet[KnowledgeItemPage]:
+    return items.select_related("partnership", "image", "content_type").prefetch_related(
+        Prefetch("focus_areas", queryset=FocusArea.objects.order_by("sort_order")),
+        Prefetch("countries", queryset=Country.objects.order_by("name")),
+    )
+
+
+def published_partnerships(within: Page | None = None) -> QuerySet[PartnershipPage]:
+    partnerships = PartnershipPage.objects.live().public()
+    if within is not None:
+        partnerships = partnerships.descendant_of(within)
+    return partnerships.select_related("funding_agency").prefetch_related(
+        "focus_areas",
+        "countries",
+        Prefetch("north_institutions__country"),
+        Prefetch("south_institutions__country"),
+    )
+
+
+def filter_items(items: QuerySet[KnowledgeItemPage], filters: dict) -> QuerySet[KnowledgeItemPage]:
+    """Narrow items by the library's filters (already validated): OR within a filter, AND across."""
+    if filters.get("type"):
+        items = items.type(*(ITEM_TYPES[slug] for slug in filters["type"]))
+    if filters.get("focus_area"):
+        items = items.filter(focus_areas__slug__in=filters["focus_area"])
+    if filters.get("country"):
+        items = items.filter(countries__code__in=filters["country"])
+    if filters.get("region"):
+        items = items.filter(countries__region_slug__in=filters["region"])
+    if filters.get("lang"):
+        items = items.filter(language__in=filters["lang"])
+    if filters.get("year_from"):
+        items = items.filter(publication_date__year__gte=filters["year_from"])
+    if filters.get("year_to"):
+        items = items.filter(publication_date__year__lte=filters["year_to"])
+    return items.distinct()
+
+
+def partnership_items(partnership: PartnershipPage) -> dict[str, list[KnowledgeItemPage]]:
+    """The partnership's live items grouped by type, in the order the page shows them."""
+    grouped: dict[str, list[KnowledgeItemPage]] = defaultdict(list)
+    for item in published_items().child_of(partnership):
+        grouped[item.type_slug].append(item)
+    return {slug: grouped[slug] for slug in ITEM_TYPES if grouped[slug]}
+
+
+def home_figures(within: Page | None = None) -> dict[str, int]:
+    """The figures on the home page, computed from what is published now."""
+    partnerships = PartnershipPage.objects.live().public()
+    items = KnowledgeItemPage.objects.live().public()
+    if within is not None:
+        partnerships = partnerships.descendant_of(within)
+        items = items.descendant_of(within)
+    partnership_ids = list(partnerships.values_list("pk", flat=True))
+    countries = (
+        Country.objects.filter(
+            Q(partnerships__in=partnership_ids)
+            | Q(institutions__north_partnerships__in=partnership_ids)
+            | Q(institutions__south_partnerships__in=partnership_ids)
+            | Q(knowledge_items__in=items.values("pk"))
+        )
+        .distinct()
+        .count()
+    )
+    first_year = partnerships.aggregate(first=Min("start_year"))["first"]
+    return {
+        "partnerships": len(partnership_ids),
+        "countries": countries,
+        "case_studies": items.type(CaseStudyPage).count(),
+        "years": datetime.date.today().year - first_year if first_year else 0,
+    }
+
+
+def focus_areas_with_counts(within: Page | None = None) -> QuerySet[FocusArea]:
+    items = KnowledgeItemPage.objects.live().public()
+    if within is not None:
+        items = items.descendant_of(within)
+    return FocusArea.objects.annotate(
+        item_count=Count("knowledge_items", filter=Q(knowledge_items__in=items.values("pk")), distinct=True)
+    )
+
+
+def featured_testimonials(within: Page | None = None, limit: int = 6) -> list[TestimonialPage]:
+    testimonials = TestimonialPage.objects.live().public()
+    if within is not None:
+        testimonials = testimonials.descendant_of(within)
+    return list(
+        testimonials.select_related("speaker", "institution__country", "image").order_by("-publication_date")[:limit]
+    )
