@@ -6,10 +6,11 @@ DJANGO_HSTS_PRELOAD, DJANGO_BEHIND_PROXY, EMAIL_URL-style EMAIL_* settings. See 
 """
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import MIDDLEWARE, STORAGES
 from .env import env_bool, env_int, env_list, env_required, env_str
 
 DEBUG = False
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 SECRET_KEY = env_required("SECRET_KEY", "production needs a long random secret key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
@@ -30,6 +31,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
+# WhiteNoise serves the collected static files, compressed and with far-future cache headers.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -1,0 +1,52 @@
+# The verbs a newcomer needs. `make run` and `make test` are the two that matter.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run setup install test test-postgres lint format requirements clean
+
+run: setup  ## install, migrate, load the demo content, then serve on http://127.0.0.1:8000
+	@echo
+	@echo "  ESTHER Knowledge Hub: http://$(HOST):$(PORT)/"
+	@echo "  Admin: http://$(HOST):$(PORT)/admin/ (user and password printed above)"
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+setup: install  ## everything but serving; safe to run again
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py update_index
+	$(PY) manage.py ensure_dev_superuser
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+test: install  ## the whole suite on SQLite; again on PostgreSQL when TEST_POSTGRES_URL is set
+	$(PY) -m pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "== again on PostgreSQL"; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -m "not browser" -p no:randomly; \
+	fi
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+requirements: install  ## re-pin requirements.txt and requirements-dev.txt from the .in files
+	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe requirements.in -o requirements.txt
+	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe requirements-dev.in -o requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache

@@ -1,0 +1,316 @@
+"""Load the sample content: site pages, taxonomy, partnerships and their knowledge items.
+
+Idempotent: each object is found by its natural key (a slug under its parent, a name) and
+created only when missing; nothing that exists is changed, so editors' work is never lost.
+Pages go through the same path as in the admin: added as drafts, then a revision published.
+"""
+
+import io
+import json
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from wagtail.images import get_image_model
+from wagtail.models import Collection, Page, Site
+
+from home.models import HomePage, HomePageFeaturedItem, SiteSettings, StandardPage
+
+from .demo_content import agencies, case_studies, institutions, lessons, partnerships, testimonials
+from .demo_images import draw_illustration
+from .models import (
+    CaseStudyAuthor,
+    CaseStudyOutcome,
+    CaseStudyPage,
+    Country,
+    FocusArea,
+    Institution,
+    KnowledgeItemPage,
+    LessonCaseStudy,
+    LessonPage,
+    LibraryIndexPage,
+    MemberAgency,
+    PartnershipPage,
+    Person,
+    TestimonialPage,
+)
+
+HOME_INTRO = (
+    "<p>Case studies, lessons learned and testimonials from the institutional health partnerships of the "
+    "ESTHER Alliance: hospitals, universities and laboratories in Europe working with their peers in Africa, "
+    "Asia, Latin America and the Middle East.</p>"
+)
+LIBRARY_INTRO = (
+    "<p>Everything the partnerships have published, newest first. Narrow it down by type, focus area, "
+    "region, language or year.</p>"
+)
+SITE_PAGES = [
+    (
+        "about",
+        "About the Knowledge Hub",
+        "The Knowledge Hub is where the partnerships of the ESTHER Alliance for Global Health Partnerships "
+        "share what they have done, what it achieved and what they would do differently.",
+        [
+            ("heading", "Who it is for"),
+            ("paragraph", "<p>Health professionals looking for practice that has been tried elsewhere; partners "
+             "publishing the work of their own partnership; and advocates who need evidence they can cite.</p>"),
+            ("heading", "How content gets here"),
+            ("paragraph", "<p>Partners write case studies, lessons learned and testimonials about their own "
+             "partnership. An alliance editor reviews each one before it is published. Every item names its "
+             "partnership, its focus areas and the countries where the work took place.</p>"),
+        ],
+    ),
+    (
+        "history",
+        "History of the alliance",
+        "Since 2002 the alliance has supported more than 350 institutional health partnerships between "
+        "hospitals, universities and laboratories in Europe and in over 40 countries.",
+        [
+            ("heading", "From HIV care to health systems"),
+            ("paragraph", "<p>The first partnerships were formed in 2002 to bring antiretroviral treatment to "
+             "hospitals in Africa and Asia, hospital to hospital and laboratory to laboratory. Over two decades "
+             "the work widened to the quality and safety of care, the health workforce, information systems, "
+             "medicines and health policy.</p>"),
+        ],
+    ),
+    (
+        "charter",
+        "The alliance charter",
+        "Partnerships of the alliance are institutional, long-term and reciprocal, and they work in five focus "
+        "areas.",
+        [
+            ("heading", "Five focus areas"),
+            ("paragraph", "<ul><li>Quality and safety of care</li><li>Health workforce capacity</li>"
+             "<li>Health information systems</li><li>Medicines and procurement</li><li>Health policy</li></ul>"),
+            ("heading", "Principles"),
+            ("paragraph", "<p>Partnerships are owned by the institutions that form them, answer to needs defined "
+             "by the partner in the South, share what they learn in both directions and publish openly.</p>"),
+        ],
+    ),
+]
+FEATURED_CASE_STUDIES = 3
+SAMPLE_COLLECTION = "Sample content"
+
+
+class DemoLoader:
+    def __init__(self, log: Callable[[str], None] = lambda line: None):
+        self.log = log
+        self.created: Counter[str] = Counter()
+
+    @transaction.atomic
+    def run(self) -> Counter:
+        self.home = self._home()
+        self.library = self._library()
+        self._site_pages()
+        self._taxonomy()
+        self._partnerships()
+        self._case_studies()
+        self._lessons()
+        self._testimonials()
+        self._home_features()
+        if self.created:
+            settings = SiteSettings.for_site(self.site)
+            settings.sample_content_notice = True
+            settings.save()
+        return self.created
+
+    # Pages ---------------------------------------------------------------------------------
+
+    def _publish_new(self, parent: Page, page: Page) -> Page:
+        page.live = False
+        parent.add_child(instance=page)
+        page.save_revision(log_action=True).publish()
+        self.created[str(page._meta.verbose_name)] += 1
+        self.log(f"  + {page._meta.verbose_name}: {page.title}")
+        return page
+
+    def _home(self) -> HomePage:
+        self.site = Site.objects.get(is_default_site=True)
+        home = self.site.root_page.specific
+        if isinstance(home, HomePage) and not home.intro:
+            home.intro = HOME_INTRO
+            home.save_revision(log_action=True).publish()
+        return home
+
+    def _library(self) -> LibraryIndexPage:
+        existing = LibraryIndexPage.objects.child_of(self.home).first()
+        if existing:
+            return existing
+        return self._publish_new(self.home, LibraryIndexPage(title="Library", slug="library", intro=LIBRARY_INTRO))
+
+    def _site_pages(self) -> None:
+        for slug, title, introduction, body in SITE_PAGES:
+            if StandardPage.objects.child_of(self.home).filter(slug=slug).exists():
+                continue
+            raw = [{"type": kind, "value": value} for kind, value in body]
+            self._publish_new(self.home, StandardPage(title=title, slug=slug, introduction=introduction, body=json.dumps(raw)))
+
+    # Taxonomy ------------------------------------------------------------------------------
+
+    def _taxonomy(self) -> None:
+        self.countries = Country.objects.in_bulk()
+        self.focus_areas = FocusArea.objects.in_bulk(field_name="slug")
+        self.agencies = {}
+        for row in agencies.MEMBER_AGENCIES:
+            self.agencies[row["key"]], made = MemberAgency.objects.get_or_create(
+                name=row["name"],
+                defaults={"acronym": row["acronym"], "country": self.countries[row["country"]], "website": row["website"]},
+            )
+            self.created["member agency"] += made
+        self.institutions = {}
+        for row in institutions.INSTITUTIONS:
+            self.institutions[row["key"]], made = Institution.objects.get_or_create(
+                name=row["name"],
+                country=self.countries[row["country"]],
+                defaults={"acronym": row["acronym"], "type": row["type"], "city": row["city"], "website": row["website"]},
+            )
+            self.created["institution"] += made
+        self.people = {}
+        for row in institutions.PEOPLE:
+            institution = self.institutions[row["institution"]]
+            self.people[row["key"]], made = Person.objects.get_or_create(
+                name=row["name"], institution=institution, defaults={"role": row["role"], "orcid": row["orcid"]}
+            )
+            self.created["person"] += made
+
+    def _partnerships(self) -> None:
+        self.partnerships = {p.slug: p for p in PartnershipPage.objects.child_of(self.library)}
+        for row in partnerships.PARTNERSHIPS:
+            if row["slug"] in self.partnerships:
+                continue
+            page = PartnershipPage(
+                title=row["title"],
+                slug=row["slug"],
+                summary=row["summary"],
+                description=row["description"],
+                start_year=row["start_year"],
+                end_year=row["end_year"],
+                status=row["status"],
+                funding_agency=self.agencies[row["funder"]],
+            )
+            page.north_institutions = [self.institutions[key] for key in row["north"]]
+            page.south_institutions = [self.institutions[key] for key in row["south"]]
+            page.countries = [self.countries[code] for code in row["countries"]]
+            page.focus_areas = [self.focus_areas[slug] for slug in row["focus_areas"]]
+            self.partnerships[row["slug"]] = self._publish_new(self.library, page)
+
+    # Knowledge items -----------------------------------------------------------------------
+
+    def _existing_item(self, model: type[KnowledgeItemPage], row: dict) -> KnowledgeItemPage | None:
+        return model.objects.child_of(self.partnerships[row["partnership"]]).filter(slug=row["slug"]).first()
+
+    def _item_fields(self, page: KnowledgeItemPage, row: dict) -> None:
+        page.focus_areas = [self.focus_areas[slug] for slug in row["focus_areas"]]
+        page.countries = [self.countries[code] for code in row["countries"]]
+        page.tags.add(*row["tags"])
+
+    def _illustration(self, row: dict):
+        Image = get_image_model()
+        title = f"Sample illustration: {row['title']}"[:255]
+        image = Image.objects.filter(title=title).first()
+        if image is None:
+            collection = self._collection()
+            data = draw_illustration(row["slug"], row.get("image_theme", "ward"))
+            image = Image(title=title, collection=collection)
+            image.file = ImageFile(io.BytesIO(data), name=f"sample-{row['slug']}.jpg")
+            image.save()
+            self.created["image"] += 1
+        return image
+
+    def _collection(self) -> Collection:
+        if not hasattr(self, "_sample_collection"):
+            root = Collection.get_first_root_node()
+            found = root.get_children().filter(name=SAMPLE_COLLECTION).first()
+            self._sample_collection = found or root.add_child(name=SAMPLE_COLLECTION)
+        return self._sample_collection
+
+    def _case_studies(self) -> None:
+        for row in case_studies.CASE_STUDIES:
+            if self._existing_item(CaseStudyPage, row):
+                continue
+            image = self._illustration(row)
+            body = []
+            for kind, value in row["body"]:
+                if kind == "image":
+                    value = {
+                        "image": {"image": image.pk, "alt_text": row["image_caption"], "decorative": False},
+                        "caption": row["image_caption"],
+                        "credit": row["image_credit"],
+                    }
+                elif kind == "table":
+                    value = {
+                        "data": [value["header"], *value["rows"]],
+                        "table_caption": value["caption"],
+                        "table_header_choice": "row",
+                        "first_row_is_table_header": True,
+                        "first_col_is_header": False,
+                    }
+                body.append({"type": kind, "value": value})
+            start, end = row["period"]
+            page = CaseStudyPage(
+                title=row["title"],
+                slug=row["slug"],
+                summary=row["summary"],
+                publication_date=date.fromisoformat(row["published"]),
+                language=row["language"],
+                image=image,
+                body=json.dumps(body),
+                period_start=start,
+                period_end=end,
+            )
+            self._item_fields(page, row)
+            page.authors = [CaseStudyAuthor(person=self.people[key]) for key in row["authors"]]
+            page.outcomes = [CaseStudyOutcome(**outcome) for outcome in row["outcomes"]]
+            self._publish_new(self.partnerships[row["partnership"]], page)
+
+    def _lessons(self) -> None:
+        for row in lessons.LESSONS:
+            if self._existing_item(LessonPage, row):
+                continue
+            page = LessonPage(
+                title=row["title"],
+                slug=row["slug"],
+                summary=row["summary"],
+                publication_date=date.fromisoformat(row["published"]),
+                language=row["language"],
+                lesson=row["lesson"],
+                context=row["context"],
+                what_worked=row["what_worked"],
+                what_did_not=row["what_did_not"],
+                recommendation=row["recommendation"],
+            )
+            self._item_fields(page, row)
+            linked = CaseStudyPage.objects.descendant_of(self.library).filter(slug__in=row["case_studies"])
+            page.case_study_links = [LessonCaseStudy(case_study=case_study) for case_study in linked]
+            self._publish_new(self.partnerships[row["partnership"]], page)
+
+    def _testimonials(self) -> None:
+        for row in testimonials.TESTIMONIALS:
+            if self._existing_item(TestimonialPage, row):
+                continue
+            page = TestimonialPage(
+                title=row["title"],
+                slug=row["slug"],
+                summary=row["summary"],
+                publication_date=date.fromisoformat(row["published"]),
+                language=row["language"],
+                quote=row["quote"],
+                speaker=self.people[row["speaker"]],
+                speaker_role=row["role"],
+                institution=self.institutions[row["institution"]],
+                given_on=date.fromisoformat(row["date"]),
+                consent_recorded=row["consent"],
+            )
+            self._item_fields(page, row)
+            self._publish_new(self.partnerships[row["partnership"]], page)
+
+    def _home_features(self) -> None:
+        if self.home.featured_items.exists():
+            return
+        chosen = CaseStudyPage.objects.live().descendant_of(self.library).order_by("-publication_date")
+        chosen = chosen.filter(language="en")[:FEATURED_CASE_STUDIES]
+        self.home.featured_items = [HomePageFeaturedItem(item=item) for item in chosen]
+        self.home.save_revision(log_action=True).publish()
+

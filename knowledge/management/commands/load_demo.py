@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from knowledge.demo_loader import DemoLoader
+
+
+class Command(BaseCommand):
+    help = "Create the sample partnerships, case studies, lessons and testimonials. Safe to run again."
+
+    def handle(self, *args, **options):
+        created = DemoLoader(log=self.stdout.write).run()
+        if not created:
+            self.stdout.write("Sample content already present: nothing to do.")
+            return
+        summary = ", ".join(f"{count} {name}" for name, count in sorted(created.items()))
+        self.stdout.write(self.style.SUCCESS(f"Created {summary}."))
