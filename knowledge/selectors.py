@@ -104,9 +104,10 @@ def focus_areas_with_counts(within: Page | None = None) -> QuerySet[FocusArea]:
     items = KnowledgeItemPage.objects.live().public()
     if within is not None:
         items = items.descendant_of(within)
+    # Aggregation drops Meta.ordering, so the charter order is asked for again.
     return FocusArea.objects.annotate(
         item_count=Count("knowledge_items", filter=Q(knowledge_items__in=items.values("pk")), distinct=True)
-    )
+    ).order_by("sort_order", "name")
 
 
 def featured_testimonials(within: Page | None = None, limit: int = 6) -> list[TestimonialPage]:

@@ -1,0 +1,92 @@
+"""Production settings come from the environment and refuse to start without their secrets."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k3Y-" + "x7Qz9!vB2#nM5$pL8&rT1*wE4^yU6(iO0)aS3_dF" * 2
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+
+
+def run_manage(*args, **env) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", ALLOWED_HOSTS="hub.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_manage("check", SECRET_KEY=STRONG_KEY)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist_without_a_warning(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="hub.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+SHOW = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'], "
+    "'name': settings.DATABASES['default']['NAME'], 'host': settings.DATABASES['default'].get('HOST'), "
+    "'storage': settings.STORAGES['default']['BACKEND'], 'hsts': settings.SECURE_HSTS_SECONDS, "
+    "'debug': settings.DEBUG, 'serve_media': settings.SERVE_MEDIA}))"
+)
+
+
+def test_postgresql_and_object_storage_are_chosen_by_environment():
+    result = run_python(
+        SHOW,
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="hub.example.org",
+        DATABASE_URL="postgres://hub:pw@db.internal:5432/knowledge",
+        AWS_STORAGE_BUCKET_NAME="esther-media",
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert (shown["name"], shown["host"]) == ("knowledge", "db.internal")
+    assert shown["storage"] == "storages.backends.s3.S3Storage"
+    assert shown["hsts"] >= 31536000 and shown["debug"] is False and shown["serve_media"] is False
+
+
+def test_a_malformed_setting_is_named_in_the_error():
+    result = run_python(SHOW, SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="hub.example.org", DJANGO_HSTS_SECONDS="a year")
+    assert result.returncode != 0
+    assert "DJANGO_HSTS_SECONDS must be a whole number" in result.stderr
+
+
+@pytest.mark.django_db
+def test_dev_superuser_command_refuses_when_debug_is_off():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("ensure_dev_superuser")
