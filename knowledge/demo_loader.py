@@ -97,7 +97,7 @@ SAMPLE_COLLECTION = "Sample content"
 class DemoLoader:
     def __init__(self, log: Callable[[str], None] = lambda line: None):
         self.log = log
-        self.created: Counter[str] = Counter()
+        self.created: Counter[type] = Counter()
 
     @transaction.atomic
     def run(self) -> Counter:
@@ -110,6 +110,7 @@ class DemoLoader:
         self._lessons()
         self._testimonials()
         self._home_features()
+        self.created = +self.created  # drop the zero counts get_or_create leaves behind
         if self.created:
             settings = SiteSettings.for_site(self.site)
             settings.sample_content_notice = True
@@ -122,7 +123,7 @@ class DemoLoader:
         page.live = False
         parent.add_child(instance=page)
         page.save_revision(log_action=True).publish()
-        self.created[str(page._meta.verbose_name)] += 1
+        self.created[type(page)] += 1
         self.log(f"  + {page._meta.verbose_name}: {page.title}")
         return page
 
@@ -158,7 +159,7 @@ class DemoLoader:
                 name=row["name"],
                 defaults={"acronym": row["acronym"], "country": self.countries[row["country"]], "website": row["website"]},
             )
-            self.created["member agency"] += made
+            self.created[MemberAgency] += made
         self.institutions = {}
         for row in institutions.INSTITUTIONS:
             self.institutions[row["key"]], made = Institution.objects.get_or_create(
@@ -166,14 +167,14 @@ class DemoLoader:
                 country=self.countries[row["country"]],
                 defaults={"acronym": row["acronym"], "type": row["type"], "city": row["city"], "website": row["website"]},
             )
-            self.created["institution"] += made
+            self.created[Institution] += made
         self.people = {}
         for row in institutions.PEOPLE:
             institution = self.institutions[row["institution"]]
             self.people[row["key"]], made = Person.objects.get_or_create(
                 name=row["name"], institution=institution, defaults={"role": row["role"], "orcid": row["orcid"]}
             )
-            self.created["person"] += made
+            self.created[Person] += made
 
     def _partnerships(self) -> None:
         self.partnerships = {p.slug: p for p in PartnershipPage.objects.child_of(self.library)}
@@ -216,7 +217,7 @@ class DemoLoader:
             image = Image(title=title, collection=collection)
             image.file = ImageFile(io.BytesIO(data), name=f"sample-{row['slug']}.jpg")
             image.save()
-            self.created["image"] += 1
+            self.created[Image] += 1
         return image
 
     def _collection(self) -> Collection:

@@ -7,14 +7,20 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .models import Country, FocusArea, Institution, MemberAgency, Person
 
 
-class FocusAreaViewSet(SnippetViewSet):
+class TaxonomyViewSet(SnippetViewSet):
+    # Small tables, partly seeded by migrations (never indexed): search them with the ORM.
+    search_backend_name = None
+
+
+class FocusAreaViewSet(TaxonomyViewSet):
     model = FocusArea
     icon = "tag"
     list_display = ["name", "slug", "sort_order"]
     ordering = ["sort_order"]
+    search_fields = ["name"]
 
 
-class CountryViewSet(SnippetViewSet):
+class CountryViewSet(TaxonomyViewSet):
     model = Country
     icon = "site"
     list_display = ["name", "code", "region", "subregion"]
@@ -23,7 +29,7 @@ class CountryViewSet(SnippetViewSet):
     list_per_page = 50
 
 
-class InstitutionViewSet(SnippetViewSet):
+class InstitutionViewSet(TaxonomyViewSet):
     model = Institution
     icon = "group"
     list_display = ["name", "acronym", "type", "city", "country"]
@@ -31,13 +37,14 @@ class InstitutionViewSet(SnippetViewSet):
     search_fields = ["name", "acronym", "city"]
 
 
-class MemberAgencyViewSet(SnippetViewSet):
+class MemberAgencyViewSet(TaxonomyViewSet):
     model = MemberAgency
     icon = "globe"
     list_display = ["name", "country"]
+    search_fields = ["name", "acronym"]
 
 
-class PersonViewSet(SnippetViewSet):
+class PersonViewSet(TaxonomyViewSet):
     model = Person
     icon = "user"
     list_display = ["name", "role", "institution"]

@@ -250,7 +250,7 @@ PARTNERSHIPS = [
         "status": "completed",
         "funder": "esther-luxembourg",
         "summary": "An electronic medical record for the HIV clinic of a provincial referral hospital in Cambodia, and an honest look at what happened after the partnership ended.",
-        "description": "<p>Between 2009 and 2018 the partnership supported the HIV clinic of Sangker River Provincial Referral Hospital, with more than 4,000 patients on antiretroviral therapy, in moving from paper files to an open-source electronic medical record used for appointments, tracing and viral load follow-up.</p><p>A follow-up review in 2021 documented the system's survival and partial collapse after external support ended, and is one of the most widely read items on this hub.</p>",
+        "description": "<p>Between 2009 and 2018 the partnership supported the HIV clinic of Sangker River Provincial Referral Hospital, with more than 4,000 patients on antiretroviral therapy, in moving from paper files to an open-source electronic medical record used for appointments, tracing and viral load follow-up.</p><p>A follow-up review in 2021 documented what survived, and what did not, once external support had ended.</p>",
     },
     {
         "slug": "milan-can-tho-clinical-pharmacy",

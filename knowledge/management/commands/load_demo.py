@@ -11,5 +11,9 @@ class Command(BaseCommand):
         if not created:
             self.stdout.write("Sample content already present: nothing to do.")
             return
-        summary = ", ".join(f"{count} {name}" for name, count in sorted(created.items()))
+        summary = ", ".join(
+            f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+            for model, count in created.items()
+            if count
+        )
         self.stdout.write(self.style.SUCCESS(f"Created {summary}."))
