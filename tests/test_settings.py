@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+UNSET = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "ELASTICSEARCH_URL")
 STRONG_KEY = "k3Y-" + "x7Qz9!vB2#nM5$pL8&rT1*wE4^yU6(iO0)aS3_dF" * 2
 
 
 def run_python(code: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    environment = {k: v for k, v in os.environ.items() if k not in UNSET}
     environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
 
 
 def run_manage(*args, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")}
+    environment = {k: v for k, v in os.environ.items() if k not in UNSET}
     environment.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True

@@ -144,6 +144,13 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # from the media folder.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
+# Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL
+# points at an Elasticsearch 8 or 9 cluster.
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
+SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
+SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
+
 # Background work (search index updates, image renditions). The immediate backend runs
 # tasks in-process; a deployment may switch to the database backend and run `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,97 @@
+"""One search document per live, public knowledge item: what every engine indexes."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.html import strip_tags
+from wagtail.models import Page
+
+from knowledge.models import CaseStudyPage, Country, KnowledgeItemPage, LessonPage, TestimonialPage
+
+BATCH = 500
+
+
+def _text(html: str) -> str:
+    import html as html_module
+
+    return " ".join(html_module.unescape(strip_tags(html or "")).split())
+
+
+def _stream_text(page: CaseStudyPage) -> list[str]:
+    field = CaseStudyPage._meta.get_field("body")
+    return [_text(str(part)) for part in field.get_searchable_content(page.body)]
+
+
+def body_text(page: KnowledgeItemPage) -> str:
+    """The item's readable text beyond its title and summary, in reading order."""
+    if isinstance(page, CaseStudyPage):
+        parts = _stream_text(page)
+        parts += [f"{o.indicator}. {o.source}".strip(". ") for o in page.outcomes.all()]
+        parts += [author.person.name for author in page.authors.all()]
+    elif isinstance(page, LessonPage):
+        parts = [page.lesson, *(_text(getattr(page, name)) for name in ("context", "what_worked", "what_did_not", "recommendation"))]
+    elif isinstance(page, TestimonialPage):
+        parts = [page.quote, page.speaker.name, page.speaker_role, page.institution.name if page.institution else ""]
+    else:
+        parts = []
+    return "\n".join(part for part in parts if part)
+
+
+def build_document(page: KnowledgeItemPage) -> dict:
+    """The search document of a specific item page (CaseStudyPage, LessonPage or TestimonialPage)."""
+    countries = sorted(page.countries.all(), key=lambda c: c.code)
+    document = {
+        "id": page.pk,
+        "type": page.TYPE_SLUG,
+        "title": page.title,
+        "summary": page.summary,
+        "body": body_text(page),
+        "language": page.language,
+        "url": page.get_url() or page.url_path,
+        "publication_date": page.publication_date.isoformat(),
+        "year": page.publication_date.year,
+        "focus_areas": sorted(area.slug for area in page.focus_areas.all()),
+        "countries": [country.code for country in countries],
+        "regions": sorted({country.region_slug for country in countries if country.region_slug}),
+        "partnership": page.partnership.slug if page.partnership else "",
+        "partnership_title": page.partnership.title if page.partnership else "",
+        "tags": sorted(tag.name for tag in page.tags.all()),
+    }
+    document["version"] = hashlib.sha1(json.dumps(document, sort_keys=True).encode()).hexdigest()[:16]
+    return document
+
+
+def indexable(queryset: QuerySet) -> QuerySet:
+    """Only what the public may see: live pages with no view restriction on them or above them."""
+    return queryset.live().public()
+
+
+def _prefetched(model) -> QuerySet:
+    related = ["focus_areas", "tags", Prefetch("countries", queryset=Country.objects.only("code", "region_slug"))]
+    if model is CaseStudyPage:
+        related += ["outcomes", "authors__person"]
+    elif model is LessonPage:
+        pass
+    elif model is TestimonialPage:
+        related += ["speaker", "institution"]
+    return indexable(model.objects.all()).select_related("partnership").prefetch_related(*related).order_by("pk")
+
+
+def count_documents() -> int:
+    return indexable(KnowledgeItemPage.objects.all()).count()
+
+
+def iter_documents(ids: list[int] | None = None) -> Iterator[dict]:
+    """Documents for every indexable item (or those of `ids`), built in batches of fixed query cost."""
+    for model in (CaseStudyPage, LessonPage, TestimonialPage):
+        queryset = _prefetched(model)
+        if ids is not None:
+            queryset = queryset.filter(pk__in=ids)
+        for page in queryset.iterator(chunk_size=BATCH):
+            yield build_document(page)
+
+
+def indexable_ids(ids: list[int]) -> set[int]:
+    return set(indexable(Page.objects.filter(pk__in=ids)).type(KnowledgeItemPage).values_list("pk", flat=True))

@@ -1,0 +1,24 @@
+"""The engine a setting chooses: Elasticsearch when ELASTICSEARCH_URL is set, else the database."""
+
+from functools import cache
+
+from django.conf import settings
+
+from .base import EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
+
+__all__ = ["EngineResults", "EngineUnavailable", "FacetCount", "Hit", "SearchEngine", "Suggestion", "get_engine"]
+
+
+@cache
+def get_engine() -> SearchEngine:
+    if settings.SEARCH_ENGINE == "elasticsearch":
+        from .elasticsearch import ElasticsearchEngine
+
+        return ElasticsearchEngine(
+            url=settings.ELASTICSEARCH_URL,
+            index_prefix=settings.SEARCH_INDEX_PREFIX,
+            timeout=settings.SEARCH_TIMEOUT,
+        )
+    from .database import DatabaseEngine
+
+    return DatabaseEngine()

@@ -1,0 +1,87 @@
+"""The contract every search engine fulfils. The service layer adds labels and URLs' state."""
+
+import datetime
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ..query import ParsedText, SearchQuery
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot answer now (down, unreachable, timed out). Search shows a 503; nothing else fails."""
+
+
+@dataclass
+class Hit:
+    id: int
+    title: str
+    url: str
+    type: str
+    summary: str
+    language: str
+    publication_date: datetime.date
+    focus_areas: list[str]
+    countries: list[str]
+    # Passages of the item with the matched words wrapped in <mark>; HTML-escaped otherwise.
+    highlights: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FacetCount:
+    value: str
+    count: int
+
+
+@dataclass
+class EngineResults:
+    total: int
+    hits: list[Hit]
+    # For each facet in query.FACETS, the values present and their counts. A facet's counts
+    # apply every active filter except its own (values of one facet combine with OR).
+    facets: dict[str, list[FacetCount]]
+    # A corrected query when some words look misspelt ("did you mean"), else None.
+    suggestion: str | None = None
+    # True when no item matched every word and items matching some of them are shown.
+    relaxed: bool = False
+
+
+@dataclass
+class Suggestion:
+    title: str
+    url: str
+    type: str
+
+
+class SearchEngine(ABC):
+    """Matching, ranking, facets, highlights and suggestions over search documents.
+
+    A search document is the dict `search.documents.build_document()` makes for one live item:
+    id, type, title, summary, body, language, url, publication_date, year, focus_areas,
+    countries, regions, partnership, partnership_title, tags, version.
+    """
+
+    name: str
+
+    @abstractmethod
+    def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults: ...
+
+    @abstractmethod
+    def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]: ...
+
+    @abstractmethod
+    def more_like_this(self, item_id: int, limit: int = 4) -> list[int]: ...
+
+    @abstractmethod
+    def upsert(self, documents: list[dict]) -> None: ...
+
+    @abstractmethod
+    def delete(self, ids: Iterable[int]) -> None: ...
+
+    @abstractmethod
+    def indexed_versions(self) -> dict[int, str]:
+        """Every indexed id with the version it was indexed at, to compare with the database."""
+
+    @abstractmethod
+    def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
+        """Index everything afresh; readers see the old index until the new one is complete."""
