@@ -7,10 +7,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from search import views as search_views
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/search/", search_views.search_api, name="search_api"),
+    path("api/search/autocomplete/", search_views.autocomplete_api, name="search_autocomplete"),
 ]
 
 if settings.SERVE_MEDIA:
@@ -22,6 +26,7 @@ if settings.SERVE_MEDIA:
 
 # Pages answer in English at / and in French at /fr/.
 urlpatterns += i18n_patterns(
+    path("search/", search_views.search_page, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -22,6 +22,7 @@ FACETS: dict[str, str] = {
 SORTS = ("relevance", "newest", "oldest")
 MAX_TEXT_LENGTH = 500
 MAX_CLAUSES = 12
+MAX_SYNONYM_WORDS = 6
 BOOLEAN_WORDS = {"AND", "OR", "NOT"}
 WORD = re.compile(r"\w+(?:[-/']\w+)*", re.UNICODE)
 
@@ -111,7 +112,7 @@ def parse_text(text: str, synonyms: dict[tuple[str, ...], list[tuple[str, ...]]]
         position = 0
         while position < len(words):
             # Longest synonym key starting here (multi-word keys such as "infection prevention").
-            for length in range(min(4, len(words) - position), 0, -1):
+            for length in range(min(MAX_SYNONYM_WORDS, len(words) - position), 0, -1):
                 key = tuple(words[position : position + length])
                 if length == 1 or key in synonyms:
                     break

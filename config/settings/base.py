@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -151,8 +152,9 @@ SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
 SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
 
-# Background work (search index updates, image renditions). The immediate backend runs
-# tasks in-process; a deployment may switch to the database backend and run `db_worker`.
+# Background work (search index updates, image renditions). Locally tasks run in-process right
+# after the commit; production uses the durable database backend and `manage.py db_worker`.
+# Search updates are durable either way: they wait in the index queue until applied.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {

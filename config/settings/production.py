@@ -53,6 +53,11 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
 
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
+# Tasks wait in the database until `manage.py db_worker` runs them; TASKS_BACKEND=immediate
+# runs them in the web process instead (a single machine with no worker).
+if env_str("TASKS_BACKEND", "database") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -105,6 +105,13 @@ class KnowledgeItemPage(Page):
                 self.countries = parent.specific.south_countries
         super().save(*args, **kwargs)
 
+    def get_context(self, request, *args, **kwargs):
+        from search.related import related_items
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = related_items(self)
+        return context
+
     @property
     def type_label(self) -> str:
         return self.specific_class._meta.verbose_name

@@ -1,0 +1,39 @@
+"""Language analysis shared by indexing and querying in the database engine: the same folding
+and the same Snowball stemmers on both sides, so SQLite and PostgreSQL behave alike."""
+
+import re
+import threading
+import unicodedata
+
+import Stemmer
+
+STEMMERS = {"en": "english", "fr": "french", "pt": "portuguese", "es": "spanish"}
+# Letters and digits only: the same split as SQLite's unicode61 tokenizer.
+TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_local = threading.local()  # PyStemmer objects are not thread-safe
+
+
+def _stemmer(language: str) -> Stemmer.Stemmer:
+    cache = getattr(_local, "stemmers", None)
+    if cache is None:
+        cache = _local.stemmers = {code: Stemmer.Stemmer(name) for code, name in STEMMERS.items()}
+    return cache.get(language, cache["en"])
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: `Santé` -> `sante`."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(fold(text))
+
+
+def stems(words: list[str], language: str) -> list[str]:
+    return _stemmer(language).stemWords(words)
+
+
+def stems_in_every_language(word: str) -> set[str]:
+    """A query word's stems under each content language: the reader's language is unknown."""
+    return {_stemmer(language).stemWord(word) for language in STEMMERS}

@@ -1,0 +1,299 @@
+"""The embedded engine: full text in the site's own database (SQLite FTS5 or PostgreSQL).
+
+Documents, facet values and the vocabulary live in ordinary tables (search/models.py); the
+full-text index is the database's own (engines/fulltext.py). Filters and facet counts are
+ORM queries over the facet table, so they read the same on both databases.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+
+from ..analysis import stems, stems_in_every_language, tokens
+from ..models import SearchDocument, SearchFacetValue, SearchTerm
+from ..query import FACETS, ParsedText, SearchQuery
+from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
+from .fulltext import ClauseTerms, fulltext_for
+from .highlight import highlight
+from .vocabulary import Vocabulary, vocabulary, vocabulary_words
+
+BATCH = 500
+# The document field behind each facet: single values, or lists.
+FACET_FIELDS = {
+    "type": "type",
+    "focus_area": "focus_areas",
+    "region": "regions",
+    "country": "countries",
+    "partnership": "partnership",
+    "language": "language",
+    "year": "year",
+}
+MORE_LIKE_THIS_TERMS = 12
+
+
+def _text(document: dict) -> str:
+    return f"{document['title']}\n{document['summary']}\n{document['body']}"
+
+
+def _facet_rows(document: dict) -> list[SearchFacetValue]:
+    rows = []
+    for facet, field in FACET_FIELDS.items():
+        values = document[field] if isinstance(document[field], list) else [document[field]]
+        rows += [SearchFacetValue(document_id=document["id"], facet=facet, value=str(v)) for v in values if v != ""]
+    return rows
+
+
+def _fulltext_row(document: dict) -> tuple[int, str, str, str]:
+    body_words = tokens(f"{document['summary']} {document['body']} {document['partnership_title']} {' '.join(document['tags'])}")
+    title_words = tokens(document["title"])
+    stemmed = stems(title_words + body_words, document["language"])
+    return document["id"], " ".join(title_words), " ".join(body_words), " ".join(stemmed)
+
+
+class DatabaseEngine(SearchEngine):
+    name = "database"
+
+    @property
+    def fulltext(self):
+        return fulltext_for(connection.vendor)
+
+    # Writing -------------------------------------------------------------------------------
+
+    def _write(self, documents: list[dict]) -> None:
+        SearchDocument.objects.bulk_create(
+            [
+                SearchDocument(
+                    id=d["id"],
+                    type=d["type"],
+                    title=d["title"],
+                    summary=d["summary"],
+                    body=d["body"],
+                    language=d["language"],
+                    url=d["url"],
+                    publication_date=d["publication_date"],
+                    year=d["year"],
+                    partnership=d["partnership"],
+                    focus_areas=d["focus_areas"],
+                    countries=d["countries"],
+                    version=d["version"],
+                )
+                for d in documents
+            ]
+        )
+        SearchFacetValue.objects.bulk_create([row for d in documents for row in _facet_rows(d)], batch_size=BATCH)
+        with connection.cursor() as cursor:
+            self.fulltext.write(cursor, [_fulltext_row(d) for d in documents])
+
+    def _stored_words(self, ids: list[int]) -> Counter:
+        words: Counter = Counter()
+        for title, summary, body in SearchDocument.objects.filter(id__in=ids).values_list("title", "summary", "body"):
+            words.update(vocabulary_words(f"{title}\n{summary}\n{body}"))
+        return words
+
+    def _remove(self, ids: list[int]) -> None:
+        with connection.cursor() as cursor:
+            self.fulltext.remove(cursor, ids)
+        SearchDocument.objects.filter(id__in=ids).delete()
+
+    def upsert(self, documents: list[dict]) -> None:
+        for start in range(0, len(documents), BATCH):
+            batch = documents[start : start + BATCH]
+            ids = [d["id"] for d in batch]
+            with transaction.atomic():
+                delta = Counter()
+                for document in batch:
+                    delta.update(vocabulary_words(_text(document)))
+                delta.subtract(self._stored_words(ids))
+                self._remove(ids)
+                self._write(batch)
+                Vocabulary.apply(delta)
+        vocabulary.invalidate()
+
+    def delete(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        with transaction.atomic():
+            delta = Counter()
+            delta.subtract(self._stored_words(ids))
+            self._remove(ids)
+            Vocabulary.apply(delta)
+        vocabulary.invalidate()
+
+    def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
+        # One transaction: readers keep the old index (WAL / MVCC) until the new one commits.
+        words: Counter = Counter()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                self.fulltext.clear(cursor)
+            SearchFacetValue.objects.all().delete()
+            SearchDocument.objects.all().delete()
+            SearchTerm.objects.all().delete()
+            batch: list[dict] = []
+            for document in documents:
+                batch.append(document)
+                words.update(vocabulary_words(_text(document)))
+                if len(batch) == BATCH:
+                    self._write(batch)
+                    progress(len(batch))
+                    batch = []
+            if batch:
+                self._write(batch)
+                progress(len(batch))
+            SearchTerm.objects.bulk_create(
+                [SearchTerm(term=t, documents=n, length=len(t)) for t, n in words.items()], batch_size=2000
+            )
+        vocabulary.invalidate()
+
+    def indexed_versions(self) -> dict[int, str]:
+        return dict(SearchDocument.objects.values_list("id", "version"))
+
+    # Reading -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _clause_terms(clause) -> ClauseTerms:
+        terms = ClauseTerms()
+        for alternative in clause.alternatives:
+            words = tokens(" ".join(alternative.words))
+            if len(words) > 1:
+                terms.phrases.append(words)
+            elif words:
+                word = words[0]
+                variants = [word] if vocabulary.known(word) else [word, *vocabulary.corrections(word)]
+                for variant in variants:
+                    if variant not in terms.words:
+                        terms.words.append(variant)
+                        terms.stems += sorted(stems_in_every_language(variant) - set(terms.stems))
+        return terms
+
+    @staticmethod
+    def _filters(query: SearchQuery) -> dict[str, Q]:
+        filters = {}
+        for facet in FACETS:
+            values = [str(v) for v in query.chosen(facet)]
+            if values:
+                matching = SearchFacetValue.objects.filter(facet=facet, value__in=values).values("document_id")
+                filters[facet] = Q(id__in=matching)
+        years = Q()
+        if query.year_from:
+            years &= Q(year__gte=query.year_from)
+        if query.year_to:
+            years &= Q(year__lte=query.year_to)
+        if years:
+            # The range belongs to the year facet: its counts show the other years too.
+            filters["year"] = filters.get("year", Q()) & years
+        return filters
+
+    def _suggestion(self, parsed: ParsedText) -> str | None:
+        words, changed = [], False
+        for word in parsed.words:
+            folded = tokens(word)
+            if len(folded) == 1 and len(folded[0]) >= 3 and not vocabulary.known(folded[0]):
+                corrections = vocabulary.corrections(folded[0], limit=1)
+                if corrections:
+                    words.append(corrections[0])
+                    changed = True
+                    continue
+            words.append(word)
+        return " ".join(words) if changed else None
+
+    def _finds_anything(self, text: str, filters: dict[str, Q]) -> bool:
+        from ..query import parse_text
+
+        clauses = [self._clause_terms(c) for c in parse_text(text).clauses]
+        match = RawSQL(*self.fulltext.match(clauses, True))
+        return SearchDocument.objects.filter(id__in=match).filter(*filters.values()).exists()
+
+    def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
+        clauses = [terms for terms in (self._clause_terms(c) for c in parsed.clauses) if terms.words or terms.phrases]
+        filters = self._filters(query)
+        require_all, relaxed = True, False
+        documents = SearchDocument.objects.all()
+
+        def matching(require_all_clauses: bool):
+            if not clauses:
+                return documents
+            return documents.filter(id__in=RawSQL(*self.fulltext.match(clauses, require_all_clauses)))
+
+        matched = matching(True)
+        filtered = matched.filter(*filters.values())
+        total = filtered.count()
+        if total == 0 and len(clauses) > 1:
+            require_all, relaxed = False, True
+            matched = matching(False)
+            filtered = matched.filter(*filters.values())
+            total = filtered.count()
+
+        if clauses and query.sort == "relevance":
+            ids = self.fulltext.ranked(
+                clauses, require_all, filtered.values("id").query.sql_with_params(), query.page_size, query.offset
+            )
+        else:
+            order = ["publication_date", "id"] if query.sort == "oldest" else ["-publication_date", "-id"]
+            ids = list(filtered.order_by(*order).values_list("id", flat=True)[query.offset : query.offset + query.page_size])
+
+        words = {w for c in clauses for w in c.words} | {w for c in clauses for p in c.phrases for w in p}
+        word_stems = {s for c in clauses for s in c.stems}
+        rows = SearchDocument.objects.in_bulk(ids)
+        hits = []
+        for pk in ids:
+            row = rows[pk]
+            hits.append(
+                Hit(
+                    id=row.id,
+                    title=row.title,
+                    url=row.url,
+                    type=row.type,
+                    summary=row.summary,
+                    language=row.language,
+                    publication_date=row.publication_date,
+                    focus_areas=row.focus_areas,
+                    countries=row.countries,
+                    highlights=highlight(f"{row.summary}\n{row.body}", row.language, words, word_stems) if words else [],
+                )
+            )
+
+        facets = {}
+        for facet in FACETS:
+            others = [q for name, q in filters.items() if name != facet]
+            counted = (
+                SearchFacetValue.objects.filter(facet=facet, document__in=matched.filter(*others).values("id"))
+                .values("value")
+                .annotate(count=Count("id"))
+                .order_by("-count", "value")
+            )
+            facets[facet] = [FacetCount(row["value"], row["count"]) for row in counted]
+
+        suggestion = None
+        if parsed:
+            suggestion = self._suggestion(parsed)
+            if suggestion and not self._finds_anything(suggestion, filters):
+                suggestion = None
+        return EngineResults(total=total, hits=hits, facets=facets, suggestion=suggestion, relaxed=relaxed)
+
+    def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        words = tokens(prefix)
+        if not words or len(words[-1]) < 2:
+            return []
+        ids = self.fulltext.title_prefix(words[:-1], words[-1], limit)
+        rows = SearchDocument.objects.in_bulk(ids)
+        return [Suggestion(rows[pk].title, rows[pk].url, rows[pk].type) for pk in ids]
+
+    def more_like_this(self, item_id: int, limit: int = 4) -> list[int]:
+        document = SearchDocument.objects.filter(id=item_id).first()
+        if document is None:
+            return []
+        candidates = Counter(w for w in tokens(f"{document.title} {document.title} {document.summary} {document.body}") if len(w) >= 4)
+        total = SearchDocument.objects.count()
+        known = dict(SearchTerm.objects.filter(term__in=list(candidates)).values_list("term", "documents"))
+        # Distinctive words: present in this item, rare elsewhere (tf-idf-like, common words left out).
+        scored = sorted(
+            (count / known[word], word) for word, count in candidates.items() if 1 < known.get(word, 0) < total * 0.3
+        )
+        words = [word for _, word in scored[-MORE_LIKE_THIS_TERMS:]]
+        if not words:
+            return []
+        clauses = [ClauseTerms(words=[word]) for word in words]
+        within = ("SELECT id FROM search_searchdocument WHERE id <> %s", [item_id])
+        return self.fulltext.ranked(clauses, False, within, limit, 0)

@@ -1,0 +1,168 @@
+"""The two databases' full-text indexes behind one small interface.
+
+Both index the same pre-analysed text (folded surface words for title and body, and Snowball
+stems): SQLite in an FTS5 table ranked by BM25, PostgreSQL in tsvector columns with GIN
+indexes ranked by ts_rank. Only words made of letters and digits reach a query, so user input
+can never form query syntax.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+
+@dataclass
+class ClauseTerms:
+    """What one clause of the user's text may match: any surface word, phrase or stem."""
+
+    words: list[str] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+    stems: list[str] = field(default_factory=list)
+
+
+def _quoted(terms) -> list[str]:
+    return [f'"{term}"' for term in terms]
+
+
+class SqliteFullText:
+    TABLE = "search_fts"
+    # Title weighs most; body words and stems count alike.
+    RANK = f"bm25({TABLE}, 10.0, 1.0, 1.0)"
+
+    def create(self, cursor) -> None:
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.TABLE} USING fts5("
+            "title, body, stems, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+
+    def drop(self, cursor) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+
+    def write(self, cursor, rows: list[tuple[int, str, str, str]]) -> None:
+        self.remove(cursor, [row[0] for row in rows])
+        cursor.executemany(f"INSERT INTO {self.TABLE}(rowid, title, body, stems) VALUES (%s, %s, %s, %s)", rows)
+
+    def remove(self, cursor, ids: list[int]) -> None:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            cursor.execute(f"DELETE FROM {self.TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+    def clear(self, cursor) -> None:
+        cursor.execute(f"DELETE FROM {self.TABLE}")
+
+    def _clause(self, terms: ClauseTerms) -> str:
+        parts = []
+        surface = _quoted(terms.words) + _quoted(" ".join(phrase) for phrase in terms.phrases)
+        if surface:
+            parts.append("{title body} : (" + " OR ".join(surface) + ")")
+        if terms.stems:
+            parts.append("stems : (" + " OR ".join(_quoted(terms.stems)) + ")")
+        return "(" + " OR ".join(parts) + ")"
+
+    def match(self, clauses: list[ClauseTerms], require_all: bool = True) -> tuple[str, list]:
+        expression = (" AND " if require_all else " OR ").join(self._clause(c) for c in clauses)
+        return f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s", [expression]
+
+    def ranked(self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int) -> list[int]:
+        match_sql, match_params = self.match(clauses, require_all)
+        within_sql, within_params = within
+        sql = (
+            f"{match_sql} AND rowid IN ({within_sql}) ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *within_params, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:
+        expression = " AND ".join([*_quoted(words), f'"{prefix}"*'])
+        sql = (
+            f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s "
+            f"ORDER BY {self.RANK}, rowid DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ["{title} : (" + expression + ")", limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+class PostgresFullText:
+    TABLE = "search_searchdocument"
+
+    def create(self, cursor) -> None:
+        cursor.execute(
+            f"ALTER TABLE {self.TABLE} ADD COLUMN IF NOT EXISTS fts_surface tsvector, "
+            "ADD COLUMN IF NOT EXISTS fts_stems tsvector"
+        )
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS search_fts_surface ON {self.TABLE} USING gin (fts_surface)")
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS search_fts_stems ON {self.TABLE} USING gin (fts_stems)")
+
+    def drop(self, cursor) -> None:
+        cursor.execute(f"ALTER TABLE {self.TABLE} DROP COLUMN IF EXISTS fts_surface, DROP COLUMN IF EXISTS fts_stems")
+
+    def write(self, cursor, rows: list[tuple[int, str, str, str]]) -> None:
+        cursor.executemany(
+            f"UPDATE {self.TABLE} SET fts_surface = setweight(to_tsvector('simple', %s), 'A') "
+            "|| setweight(to_tsvector('simple', %s), 'D'), fts_stems = to_tsvector('simple', %s) WHERE id = %s",
+            [(title, body, stems, pk) for pk, title, body, stems in rows],
+        )
+
+    def remove(self, cursor, ids: list[int]) -> None:
+        """The columns go with their row."""
+
+    def clear(self, cursor) -> None:
+        """The columns go with their rows."""
+
+    @staticmethod
+    def _surface(terms: ClauseTerms) -> str:
+        return " | ".join([*terms.words, *("(" + " <-> ".join(phrase) + ")" for phrase in terms.phrases)])
+
+    def _clause(self, terms: ClauseTerms) -> tuple[str, list]:
+        parts, params = [], []
+        if terms.words or terms.phrases:
+            parts.append("fts_surface @@ to_tsquery('simple', %s)")
+            params.append(self._surface(terms))
+        if terms.stems:
+            parts.append("fts_stems @@ to_tsquery('simple', %s)")
+            params.append(" | ".join(terms.stems))
+        return "(" + " OR ".join(parts) + ")", params
+
+    def match(self, clauses: list[ClauseTerms], require_all: bool = True) -> tuple[str, list]:
+        sqls, params = [], []
+        for clause in clauses:
+            sql, clause_params = self._clause(clause)
+            sqls.append(sql)
+            params += clause_params
+        joined = (" AND " if require_all else " OR ").join(sqls)
+        return f"SELECT id FROM {self.TABLE} WHERE {joined}", params
+
+    def ranked(self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int) -> list[int]:
+        match_sql, match_params = self.match(clauses, require_all)
+        within_sql, within_params = within
+        # Rank by every term of the query, ORed.
+        surface = " | ".join(filter(None, (self._surface(c) for c in clauses))) or "''"
+        stems = " | ".join(stem for c in clauses for stem in c.stems) or "''"
+        sql = (
+            f"{match_sql} AND id IN ({within_sql}) ORDER BY "
+            "ts_rank(fts_surface, to_tsquery('simple', %s)) + ts_rank(fts_stems, to_tsquery('simple', %s)) DESC, "
+            "id DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*match_params, *within_params, surface, stems, limit, offset])
+            return [row[0] for row in cursor.fetchall()]
+
+    def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:
+        query = " & ".join([*(f"{word}:A" for word in words), f"{prefix}:*A"])
+        sql = (
+            f"SELECT id FROM {self.TABLE} WHERE fts_surface @@ to_tsquery('simple', %s) "
+            "ORDER BY ts_rank(fts_surface, to_tsquery('simple', %s)) DESC, id DESC LIMIT %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [query, query, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def fulltext_for(vendor: str):
+    if vendor == "postgresql":
+        return PostgresFullText()
+    if vendor == "sqlite":
+        return SqliteFullText()
+    raise NotImplementedError(f"The database search engine supports SQLite and PostgreSQL, not {vendor}.")

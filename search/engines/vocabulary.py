@@ -1,0 +1,86 @@
+"""The indexed words, for typo tolerance and "did you mean"."""
+
+import threading
+import time
+from collections import Counter, defaultdict
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ..analysis import tokens
+from ..models import SearchTerm
+
+MIN_TYPO_LENGTH = 5  # shorter words must be typed right: too many neighbours otherwise
+CACHE_SECONDS = 60
+
+
+def allowed_edits(word: str) -> int:
+    if len(word) < MIN_TYPO_LENGTH:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def vocabulary_words(text: str) -> set[str]:
+    return {word for word in tokens(text) if 3 <= len(word) <= 40 and not word.isdigit()}
+
+
+class Vocabulary:
+    """An in-process copy of SearchTerm by word length, refreshed when it changes here or ages."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._by_length: dict[int, dict[str, int]] | None = None
+        self._loaded_at = 0.0
+
+    def invalidate(self) -> None:
+        self._by_length = None
+
+    def _load(self) -> dict[int, dict[str, int]]:
+        with self._lock:
+            if self._by_length is None or time.monotonic() - self._loaded_at > CACHE_SECONDS:
+                by_length: dict[int, dict[str, int]] = defaultdict(dict)
+                for term, documents, length in SearchTerm.objects.values_list("term", "documents", "length").iterator():
+                    by_length[length][term] = documents
+                self._by_length, self._loaded_at = by_length, time.monotonic()
+            return self._by_length
+
+    def known(self, word: str) -> bool:
+        return word in self._load().get(len(word), {})
+
+    def corrections(self, word: str, limit: int = 3) -> list[str]:
+        """Indexed words within the allowed edits of `word`, closest and most common first."""
+        edits = allowed_edits(word)
+        if not edits:
+            return []
+        by_length = self._load()
+        candidates: dict[str, int] = {}
+        for length in range(len(word) - edits, len(word) + edits + 1):
+            candidates.update(by_length.get(length, {}))
+        found = process.extract(
+            word, candidates.keys(), scorer=Levenshtein.distance, score_cutoff=edits, limit=limit * 4
+        )
+        found = [(term, distance) for term, distance, _ in found if term != word]
+        found.sort(key=lambda pair: (pair[1], -candidates[pair[0]]))
+        return [term for term, _ in found[:limit]]
+
+    @staticmethod
+    def apply(delta: Counter) -> None:
+        """Add (or with negative counts remove) documents' words."""
+        delta = {term: change for term, change in delta.items() if change}
+        if not delta:
+            return
+        existing = SearchTerm.objects.in_bulk(list(delta))
+        changed, created, emptied = [], [], []
+        for term, change in delta.items():
+            if term in existing:
+                row = existing[term]
+                row.documents += change
+                (changed if row.documents > 0 else emptied).append(row)
+            elif change > 0:
+                created.append(SearchTerm(term=term, documents=change, length=len(term)))
+        SearchTerm.objects.bulk_update(changed, ["documents"], batch_size=500)
+        SearchTerm.objects.bulk_create(created, batch_size=500)
+        SearchTerm.objects.filter(term__in=[row.term for row in emptied]).delete()
+
+
+vocabulary = Vocabulary()

@@ -1,0 +1,73 @@
+"""The search parameters, validated: a bad one gets a 400 that names it, never a 500."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import Country, FocusArea, Language, PartnershipPage
+
+from .query import SORTS, SearchQuery
+
+TYPES = ("case-study", "lesson", "testimonial")
+MAX_PAGE = 1000
+PAGE_SIZES = (10, 20, 50)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, strip=True, max_length=10_000)
+    type = forms.MultipleChoiceField(required=False, choices=[(t, t) for t in TYPES])
+    focus_area = forms.MultipleChoiceField(required=False)
+    country = forms.MultipleChoiceField(required=False)
+    region = forms.MultipleChoiceField(required=False)
+    partnership = forms.MultipleChoiceField(required=False)
+    lang = forms.MultipleChoiceField(required=False, choices=Language.choices)
+    year_from = forms.IntegerField(required=False, min_value=1990, max_value=2100)
+    year_to = forms.IntegerField(required=False, min_value=1990, max_value=2100)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    page_size = forms.TypedChoiceField(required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=10)
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "country" in data:
+            data = data.copy()
+            data.setlist("country", [code.upper() for code in data.getlist("country")])
+        super().__init__(data, *args, **kwargs)
+        self.fields["focus_area"].choices = [(slug, slug) for slug in FocusArea.objects.values_list("slug", flat=True)]
+        countries = list(Country.objects.values_list("code", "region_slug"))
+        self.fields["country"].choices = [(code, code) for code, _region in countries]
+        self.fields["region"].choices = [(slug, slug) for slug in sorted({r for _code, r in countries if r})]
+        self.fields["partnership"].choices = [
+            (slug, slug) for slug in PartnershipPage.objects.live().values_list("slug", flat=True)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
+        if year_from and year_to and year_from > year_to:
+            raise forms.ValidationError(_("year_from must not come after year_to."))
+        return cleaned
+
+    def error_text(self) -> str:
+        """One line per problem, naming the parameter."""
+        lines = []
+        for name, errors in self.errors.items():
+            for error in errors:
+                lines.append(str(error) if name == "__all__" else f"{name}: {error}")
+        return " ".join(lines)
+
+    def to_query(self, **fixed) -> SearchQuery:
+        data = self.cleaned_data
+        return SearchQuery(
+            text=data.get("q") or "",
+            types=tuple(data.get("type") or ()),
+            focus_areas=tuple(data.get("focus_area") or ()),
+            countries=tuple(data.get("country") or ()),
+            regions=tuple(data.get("region") or ()),
+            partnerships=tuple(data.get("partnership") or ()),
+            languages=tuple(data.get("lang") or ()),
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            sort=data.get("sort") or ("relevance" if data.get("q") else "newest"),
+            page=data.get("page") or 1,
+            page_size=data.get("page_size") or 10,
+            **fixed,
+        )

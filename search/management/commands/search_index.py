@@ -1,0 +1,88 @@
+"""manage.py search_index rebuild|update|check: keep the search engine in step with the database."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from tqdm import tqdm
+
+from search.documents import count_documents, iter_documents
+from search.engines import EngineUnavailable, get_engine
+from search.indexing import drain
+from search.models import IndexQueueEntry
+
+SHOWN_IDS = 20
+
+
+class Command(BaseCommand):
+    help = (
+        "rebuild: index every live item afresh (readers keep the old index until it is done). "
+        "update: apply queued changes, then fix whatever `check` finds. "
+        "check: list items missing from or stale in the index; exits 1 when there are any."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rebuild", "update", "check"])
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+
+    def handle(self, *args, action, no_progress, **options):
+        engine = get_engine()
+        self.progress = not no_progress and sys.stderr.isatty()
+        try:
+            getattr(self, f"run_{action}")(engine)
+        except EngineUnavailable as error:
+            raise CommandError(f"The {engine.name} search engine is unavailable: {error}") from error
+
+    def _bar(self, total: int, label: str):
+        return tqdm(total=total, desc=label, unit=" items", disable=not self.progress, file=sys.stderr)
+
+    def run_rebuild(self, engine) -> None:
+        started = timezone.now()
+        total = count_documents()
+        with self._bar(total, "Indexing") as bar:
+            engine.rebuild(iter_documents(), bar.update)
+        # Whatever was queued before the rebuild started is in it now.
+        IndexQueueEntry.objects.filter(enqueued_at__lt=started).delete()
+        elapsed = (timezone.now() - started).total_seconds()
+        self.stdout.write(self.style.SUCCESS(f"Indexed {total} items with the {engine.name} engine in {elapsed:.1f} s."))
+
+    def _differences(self, engine):
+        indexed = engine.indexed_versions()
+        expected = {}
+        with self._bar(count_documents(), "Comparing") as bar:
+            for document in iter_documents():
+                expected[document["id"]] = document["version"]
+                bar.update(1)
+        missing = sorted(set(expected) - set(indexed))
+        stale = sorted(pk for pk in set(expected) & set(indexed) if expected[pk] != indexed[pk])
+        extra = sorted(set(indexed) - set(expected))
+        return missing, stale, extra
+
+    def run_update(self, engine) -> None:
+        done, waiting = drain()
+        missing, stale, extra = self._differences(engine)
+        fixes = missing + stale
+        if fixes:
+            engine.upsert(list(iter_documents(fixes)))
+        if extra:
+            engine.delete(extra)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Applied {done} queued updates; indexed {len(missing)} missing and {len(stale)} stale items, "
+                f"removed {len(extra)} that should not be there."
+            )
+        )
+
+    def run_check(self, engine) -> None:
+        missing, stale, extra = self._differences(engine)
+        waiting = IndexQueueEntry.objects.count()
+        for label, ids in (("missing", missing), ("stale", stale), ("not live, still indexed", extra)):
+            if ids:
+                shown = ", ".join(map(str, ids[:SHOWN_IDS])) + (" …" if len(ids) > SHOWN_IDS else "")
+                self.stdout.write(f"{len(ids)} {label}: {shown}")
+        if waiting:
+            self.stdout.write(f"{waiting} updates waiting in the queue.")
+        if missing or stale or extra:
+            self.stdout.write("Run `manage.py search_index update` to fix.")
+            raise CommandError("The search index differs from the database.", returncode=1)
+        self.stdout.write(self.style.SUCCESS(f"The {engine.name} search index matches the database."))

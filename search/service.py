@@ -1,0 +1,104 @@
+"""The search every public surface shares: the page, the JSON API, the library's links.
+
+It parses the text, asks the engine, and dresses the engine's facet values with labels in
+the reader's language and their selected state.
+"""
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import Country, FocusArea, Language, PartnershipPage
+
+from .engines import EngineResults, get_engine
+from .query import FACETS, SearchQuery, parse_text
+from .synonyms import synonym_map
+
+TYPE_LABELS = {"case-study": _("Case studies"), "lesson": _("Lessons learned"), "testimonial": _("Testimonials")}
+FACET_LABELS = {
+    "type": _("Type"),
+    "focus_area": _("Focus area"),
+    "region": _("Region"),
+    "country": _("Country"),
+    "partnership": _("Partnership"),
+    "language": _("Language"),
+    "year": _("Year"),
+}
+MAX_FACET_VALUES = {"country": 40, "partnership": 40}
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self) -> list[FacetOption]:
+        return [option for option in self.options if option.selected]
+
+
+@dataclass
+class SearchPage:
+    query: SearchQuery
+    results: EngineResults
+    facets: list[Facet]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.results.total // self.query.page_size))
+
+
+@lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:
+    return dict(Country.objects.exclude(region_slug="").values_list("region_slug", "region").distinct())
+
+
+def _labels(facet: str, values: list[str]) -> dict[str, str]:
+    if facet == "type":
+        return {value: str(TYPE_LABELS.get(value, value)) for value in values}
+    if facet == "focus_area":
+        return dict(FocusArea.objects.filter(slug__in=values).values_list("slug", "name"))
+    if facet == "country":
+        return {c.code: c.localized_name for c in Country.objects.filter(code__in=values).only("code", "name", "name_fr")}
+    if facet == "region":
+        return {value: _region_names().get(value, value) for value in values}
+    if facet == "partnership":
+        return dict(PartnershipPage.objects.filter(slug__in=values).values_list("slug", "title"))
+    if facet == "language":
+        return {value: str(Language(value).label) if value in Language.values else value for value in values}
+    return {value: value for value in values}
+
+
+def _facets(query: SearchQuery, results: EngineResults) -> list[Facet]:
+    facets = []
+    for name in FACETS:
+        chosen = [str(value) for value in query.chosen(name)]
+        if name == "year" and query.year_from and query.year_from == query.year_to:
+            chosen = [str(query.year_from)]  # a single year picked from the facet is a one-year range
+        counts = {item.value: item.count for item in results.facets.get(name, [])}
+        shown = list(counts)
+        if name == "year":
+            shown.sort(reverse=True)
+        shown = shown[: MAX_FACET_VALUES.get(name, 100)]
+        shown += [value for value in chosen if value not in shown]  # a chosen value stays visible at 0
+        labels = _labels(name, shown)
+        options = [FacetOption(v, labels.get(v, v), counts.get(v, 0), v in chosen) for v in shown]
+        facets.append(Facet(name, str(FACET_LABELS[name]), options))
+    return facets
+
+
+def run_search(query: SearchQuery) -> SearchPage:
+    """Raises EngineUnavailable when the engine cannot answer."""
+    parsed = parse_text(query.text, synonym_map())
+    results = get_engine().search(query, parsed)
+    return SearchPage(query=query, results=results, facets=_facets(query, results))

@@ -1,0 +1,27 @@
+"""Synonym groups editors keep in the admin, turned into the map the query parser expands with."""
+
+import time
+
+from .query import words_of
+
+CACHE_SECONDS = 60  # other processes pick up an editor's change within a minute
+_cache: dict = {}
+
+
+def synonym_map() -> dict[tuple[str, ...], list[tuple[str, ...]]]:
+    if _cache and time.monotonic() - _cache["at"] < CACHE_SECONDS:
+        return _cache["map"]
+    from .models import SearchSynonym
+
+    mapping: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for group in SearchSynonym.objects.all():
+        terms = [term for term in dict.fromkeys(tuple(words_of(term)) for term in group.term_list) if term]
+        for term in terms:
+            known = mapping.setdefault(term, [])
+            known += [other for other in terms if other != term and other not in known]
+    _cache.update(at=time.monotonic(), map=mapping)
+    return mapping
+
+
+def forget_synonyms(**kwargs) -> None:
+    _cache.clear()

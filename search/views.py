@@ -1,0 +1,108 @@
+"""/search/ (HTML), /api/search/ and /api/search/autocomplete/ (JSON): one search behind all three."""
+
+import logging
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from knowledge.models import Country, FocusArea
+
+from .engines import EngineUnavailable, get_engine
+from .forms import SearchForm
+from .service import SearchPage, run_search
+from .urls_state import facet_links, page_links
+
+logger = logging.getLogger(__name__)
+AUTOCOMPLETE_LIMIT = 8
+
+
+def _unavailable_message() -> str:
+    return _("Search is unavailable for a moment. Every other page works; please try again in a few minutes.")
+
+
+@require_GET
+def search_page(request):
+    form = SearchForm(request.GET)
+    context = {"form": form, "q": request.GET.get("q", "")[:500]}
+    if not form.is_valid():
+        context["error"] = form.error_text()
+        return render(request, "search/search.html", context, status=400)
+    try:
+        page = run_search(form.to_query())
+    except EngineUnavailable as error:
+        logger.error("Search engine unavailable: %s", error)
+        context["unavailable"] = _unavailable_message()
+        return render(request, "search/search.html", context, status=503)
+    context.update(
+        search=page,
+        facets=facet_links(request.GET, page.facets),
+        pages=page_links(request.GET, page.query.page, page.pages),
+    )
+    return render(request, "search/search.html", context)
+
+
+def _as_json(request, page: SearchPage) -> dict:
+    focus_names = dict(FocusArea.objects.values_list("slug", "name"))
+    codes = {code for hit in page.results.hits for code in hit.countries}
+    country_names = {c.code: c.localized_name for c in Country.objects.filter(code__in=codes)}
+    return {
+        "total": page.results.total,
+        "page": page.query.page,
+        "page_size": page.query.page_size,
+        "pages": page.pages,
+        "sort": page.query.sort,
+        "suggestion": page.results.suggestion,
+        "relaxed": page.results.relaxed,
+        "results": [
+            {
+                "id": hit.id,
+                "title": hit.title,
+                "url": request.build_absolute_uri(hit.url),
+                "type": hit.type,
+                "summary": hit.summary,
+                "highlights": hit.highlights,
+                "language": hit.language,
+                "date": hit.publication_date.isoformat(),
+                "focus_areas": [{"value": slug, "label": focus_names.get(slug, slug)} for slug in hit.focus_areas],
+                "countries": [{"value": code, "label": country_names.get(code, code)} for code in hit.countries],
+            }
+            for hit in page.results.hits
+        ],
+        "facets": {
+            facet.name: [
+                {"value": o.value, "label": o.label, "count": o.count, "selected": o.selected} for o in facet.options
+            ]
+            for facet in page.facets
+        },
+    }
+
+
+@require_GET
+def search_api(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": form.error_text()}, status=400)
+    try:
+        page = run_search(form.to_query())
+    except EngineUnavailable as error:
+        logger.error("Search engine unavailable: %s", error)
+        return JsonResponse({"error": _unavailable_message()}, status=503)
+    return JsonResponse(_as_json(request, page), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def autocomplete_api(request):
+    text = request.GET.get("q", "")
+    if "\x00" in text:
+        return JsonResponse({"error": _("q: Null characters are not allowed.")}, status=400)
+    try:
+        suggestions = get_engine().autocomplete(text[:200], AUTOCOMPLETE_LIMIT)
+    except EngineUnavailable as error:
+        logger.error("Search engine unavailable: %s", error)
+        return JsonResponse({"error": _unavailable_message()}, status=503)
+    return JsonResponse(
+        {"suggestions": [{"title": s.title, "url": s.url, "type": s.type} for s in suggestions]},
+        json_dumps_params={"ensure_ascii": False},
+    )
