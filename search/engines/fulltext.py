@@ -137,16 +137,21 @@ class PostgresFullText:
     def ranked(self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int) -> list[int]:
         match_sql, match_params = self.match(clauses, require_all)
         within_sql, within_params = within
-        # Rank by every term of the query, ORed.
-        surface = " | ".join(filter(None, (self._surface(c) for c in clauses))) or "''"
-        stems = " | ".join(stem for c in clauses for stem in c.stems) or "''"
+        # Rank by every term of the query, ORed; only the parts the query has.
+        surface = " | ".join(filter(None, (self._surface(c) for c in clauses)))
+        stems = " | ".join(stem for c in clauses for stem in c.stems)
+        ranks, rank_params = [], []
+        if surface:
+            ranks.append("ts_rank(fts_surface, to_tsquery('simple', %s))")
+            rank_params.append(surface)
+        if stems:
+            ranks.append("ts_rank(fts_stems, to_tsquery('simple', %s))")
+            rank_params.append(stems)
         sql = (
-            f"{match_sql} AND id IN ({within_sql}) ORDER BY "
-            "ts_rank(fts_surface, to_tsquery('simple', %s)) + ts_rank(fts_stems, to_tsquery('simple', %s)) DESC, "
-            "id DESC LIMIT %s OFFSET %s"
+            f"{match_sql} AND id IN ({within_sql}) ORDER BY {' + '.join(ranks) or '0'} DESC, id DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*match_params, *within_params, surface, stems, limit, offset])
+            cursor.execute(sql, [*match_params, *within_params, *rank_params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
     def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:

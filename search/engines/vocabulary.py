@@ -5,12 +5,13 @@ import time
 from collections import Counter, defaultdict
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from ..analysis import tokens
 from ..models import SearchTerm
 
 MIN_TYPO_LENGTH = 5  # shorter words must be typed right: too many neighbours otherwise
+# Edits are counted as Elasticsearch counts them: a swap of two neighbours is one edit (OSA).
 CACHE_SECONDS = 60
 
 
@@ -57,7 +58,7 @@ class Vocabulary:
         for length in range(len(word) - edits, len(word) + edits + 1):
             candidates.update(by_length.get(length, {}))
         found = process.extract(
-            word, candidates.keys(), scorer=Levenshtein.distance, score_cutoff=edits, limit=limit * 4
+            word, candidates.keys(), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4
         )
         found = [(term, distance) for term, distance, _ in found if term != word]
         found.sort(key=lambda pair: (pair[1], -candidates[pair[0]]))

@@ -1,0 +1,212 @@
+"""What a reader of the search notices, for every engine that can run here (see conftest.ENGINES)."""
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from knowledge.models import FocusArea
+from search.models import SearchSynonym
+from tests.factories import make_case_study, make_partnership
+
+API = "/api/search/"
+
+
+def titles(client, **params) -> list[str]:
+    response = client.get(API, params)
+    assert response.status_code == 200, response.content
+    return [hit["title"] for hit in response.json()["results"]]
+
+
+def facet(response_json, name) -> dict[str, dict]:
+    return {option["value"]: option for option in response_json["facets"][name]}
+
+
+def test_words_in_titles_summaries_and_bodies_are_found_title_first(client, corpus):
+    found = titles(client, q="hygiene")
+    assert found[0] == "Hand hygiene audits on surgical wards" or found[0] == "Hygiene of the operating theatre"
+    assert set(found) == {"Hand hygiene audits on surgical wards", "Hygiene of the operating theatre"}
+    assert titles(client, q="sputum") == ["Tuberculosis diagnosis needs a reliable sample transport"]
+
+
+def test_every_word_must_match(client, corpus):
+    assert titles(client, q="hygiene audits") == ["Hand hygiene audits on surgical wards"]
+
+
+def test_accents_and_case_do_not_matter(client, corpus):
+    assert titles(client, q="sante") == ["Santé communautaire et laboratoire à Bamako"]
+    assert titles(client, q="SANTÉ COMMUNAUTAIRE") == ["Santé communautaire et laboratoire à Bamako"]
+    assert titles(client, q="hopital") == ["Santé communautaire et laboratoire à Bamako"]
+
+
+def test_words_are_stemmed(client, corpus):
+    assert "Hand hygiene audits on surgical wards" in titles(client, q="audit")
+    assert titles(client, q="laboratoires") == ["Santé communautaire et laboratoire à Bamako"]
+
+
+def test_typos_in_words_of_five_letters_or_more_are_forgiven(client, corpus):
+    response = client.get(API, {"q": "hygeine"}).json()
+    assert {hit["title"] for hit in response["results"]} >= {"Hand hygiene audits on surgical wards"}
+    assert response["suggestion"] == "hygiene"
+    # Four letters: no guessing.
+    assert titles(client, q="wrad") == []
+
+
+def test_quoted_phrases_match_exactly(client, corpus):
+    assert titles(client, q='"hand hygiene"') == ["Hand hygiene audits on surgical wards"]
+
+
+def test_synonyms_and_acronyms_find_each_other_and_editors_can_add_more(client, corpus, committed):
+    assert titles(client, q="TB") == ["Tuberculosis diagnosis needs a reliable sample transport"]
+    assert titles(client, q="genexpert") == ["Tuberculosis diagnosis needs a reliable sample transport"]
+    assert titles(client, q="cartridge") == []
+    SearchSynonym.objects.create(terms="GeneXpert, cartridge")
+    assert titles(client, q="cartridge") == ["Tuberculosis diagnosis needs a reliable sample transport"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [":", "(", ")", '"unbalanced', 'hygiene"', "AND", "OR", "NOT hygiene", "title:hygiene", "*", "hyg*", "\\",
+     "NEAR(a b)", "-hygiene", "^", "{}", "[]", "'", "a'b", "hygiene AND", "&&", "||", "!", "~2", "/", "+", "<->",
+     "hiv/aids", "l'hôpital", "😷", "ש", "\u200b", "\u202e", "x" * 600],
+)
+def test_operators_typed_by_users_never_cause_an_error(client, corpus, text):
+    for endpoint in (API, "/search/", "/api/search/autocomplete/"):
+        response = client.get(endpoint, {"q": text})
+        assert response.status_code == 200, (endpoint, text, response.content[:300])
+
+
+def test_when_no_item_has_every_word_items_with_some_are_shown(client, corpus):
+    response = client.get(API, {"q": "hygiene zzzzqqqq"}).json()
+    assert response["relaxed"] is True
+    assert response["total"] == 2
+
+
+def test_highlights_mark_matched_words_and_escape_the_rest(client, corpus, committed):
+    with committed():
+        make_case_study(corpus["kisumu"], title="Markup test", summary="The <b>audit</b> tool & its results.")
+    hit = next(h for h in client.get(API, {"q": "audit tool"}).json()["results"] if h["title"] == "Markup test")
+    assert "&lt;b&gt;<mark>audit</mark>&lt;/b&gt;" in hit["highlights"][0]
+    assert "&amp;" in hit["highlights"][0]
+
+
+def test_facet_counts_or_within_and_across_and_ignore_their_own_filter(client, corpus):
+    everything = client.get(API).json()
+    assert everything["total"] == 5
+    assert facet(everything, "type")["case-study"]["count"] == 3
+    assert facet(everything, "country")["KE"]["count"] == 3
+    assert facet(everything, "region")["africa"]["count"] == 5
+
+    narrowed = client.get(API, {"focus_area": "quality-and-safety-of-care"}).json()
+    assert narrowed["total"] == 3
+    areas = facet(narrowed, "focus_area")
+    # Its own facet still counts as if nothing were chosen there, so readers can add values (OR).
+    assert areas["quality-and-safety-of-care"] == {
+        "value": "quality-and-safety-of-care", "label": "Quality and safety of care", "count": 3, "selected": True
+    }
+    assert areas["health-information-systems"]["count"] == 1
+    assert facet(narrowed, "type")["case-study"]["count"] == 2  # other facets apply the filter (AND)
+
+    either = client.get(API, {"focus_area": ["quality-and-safety-of-care", "health-information-systems"]}).json()
+    assert either["total"] == 4
+    both = client.get(API, {"focus_area": "quality-and-safety-of-care", "type": "testimonial"}).json()
+    assert both["total"] == 1
+    assert client.get(API, {"country": "ug"}).json()["total"] == 1
+    assert client.get(API, {"partnership": "lyon-bamako"}).json()["total"] == 2
+    assert client.get(API, {"lang": "fr"}).json()["total"] == 1
+    assert client.get(API, {"region": "africa", "year_from": 2021, "year_to": 2023}).json()["total"] == 2
+    years = facet(client.get(API, {"year_from": 2021, "year_to": 2021}).json(), "year")
+    assert years["2021"]["selected"] and years["2019"]["count"] == 1
+
+
+def test_sorting_and_stable_pagination(client, corpus):
+    newest = titles(client, sort="newest")
+    assert newest[0] == "A theatre nurse on surgical safety"
+    assert titles(client, sort="oldest") == list(reversed(newest))
+    first = client.get(API, {"sort": "newest", "page_size": 10, "page": 1}).json()
+    assert first["pages"] == 1
+    pages = [titles(client, sort="oldest", page=n, page_size=10) for n in (1, 2)]
+    assert pages[1] == [] and pages[0] == list(reversed(newest))
+
+
+def test_drafts_private_pages_and_unpublished_revisions_are_never_returned(client, corpus, committed):
+    with committed():
+        make_case_study(corpus["kisumu"], title="Draft about dialysis", live=False)
+        published = make_case_study(corpus["kisumu"], title="Published about dialysis")
+    assert titles(client, q="dialysis") == ["Published about dialysis"]
+
+    # An unpublished revision with a new word is not searchable until published.
+    with committed():
+        published.title = "Published about dialysis and haemodialysis"
+        published.save_revision()
+    assert titles(client, q="haemodialysis") == []
+
+    with committed():
+        PageViewRestriction.objects.create(page=published, restriction_type="login")
+    assert titles(client, q="dialysis") == []
+
+    with committed():
+        PageViewRestriction.objects.filter(page=published).delete()
+    assert titles(client, q="dialysis") == ["Published about dialysis"]
+
+    with committed():
+        published.unpublish()
+    assert titles(client, q="dialysis") == []
+
+
+def test_moves_renames_and_deletions_reach_the_index(client, corpus, library, committed):
+    hygiene = corpus["hygiene"]
+    other = make_partnership(library, title="Other partnership", slug="other-partnership")
+    with committed():
+        hygiene.move(other, pos="last-child")
+    assert client.get(API, {"partnership": "other-partnership"}).json()["total"] == 1
+
+    area = FocusArea.objects.get(slug="quality-and-safety-of-care")
+    with committed():
+        area.slug = "quality-safety"
+        area.save()
+    assert client.get(API, {"focus_area": "quality-safety"}).json()["total"] == 3
+
+    with committed():
+        corpus["separated"].delete()
+    assert "Hygiene of the operating theatre" not in titles(client, q="hygiene")
+
+
+def test_autocomplete_completes_title_prefixes_without_accents(client, corpus):
+    suggestions = client.get("/api/search/autocomplete/", {"q": "hyg"}).json()["suggestions"]
+    assert {s["title"] for s in suggestions} == {"Hand hygiene audits on surgical wards", "Hygiene of the operating theatre"}
+    assert suggestions[0]["url"].startswith("/library/")
+    french = client.get("/api/search/autocomplete/", {"q": "sant"}).json()["suggestions"]
+    assert [s["title"] for s in french] == ["Santé communautaire et laboratoire à Bamako"]
+    assert client.get("/api/search/autocomplete/", {"q": "surgical saf"}).json()["suggestions"][0]["title"] == (
+        "A theatre nurse on surgical safety"
+    )
+
+
+def test_related_items_come_from_the_engine(client, corpus):
+    html = client.get(corpus["hygiene"].url).content.decode()
+    related = html.split('id="related-heading"', 1)[1]
+    assert "Hygiene of the operating theatre" in related
+
+
+def test_the_search_page_shows_hits_facets_and_keeps_its_url(client, corpus):
+    response = client.get("/search/", {"q": "hygiene", "type": "case-study"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2 results" in html
+    assert "<mark>hygiene</mark>" in html.lower() or "<mark>Hygiene</mark>" in html
+    # Facet links toggle one value and go back to page 1, in a stable parameter order.
+    assert 'href="?q=hygiene&amp;type=case-study&amp;focus_area=quality-and-safety-of-care"' in html
+    assert 'href="?q=hygiene"' in html  # un-choosing the type
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page": "-1"}, {"page": "abc"}, {"page": "0"}, {"sort": "random"}, {"type": "podcast"}, {"country": "XX"},
+     {"year_from": "then"}, {"year_from": "2024", "year_to": "2020"}, {"page_size": "1000"}, {"q": "a\x00b"}],
+)
+def test_bad_parameters_get_a_400_that_names_them(client, corpus, params):
+    response = client.get(API, params)
+    assert response.status_code == 400
+    name = next(iter(params))
+    assert name in response.json()["error"] or "year" in response.json()["error"]
+    page = client.get("/search/", params)
+    assert page.status_code == 400 and "This search could not be run" in page.content.decode()
