@@ -68,7 +68,7 @@ def demo_site(tmp_path_factory):
         "MEDIA_ROOT": str(workdir / "media"),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["update_index"]):
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["update_index"], ["search_index", "update"]):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     port = _free_port()
     server = subprocess.Popen(

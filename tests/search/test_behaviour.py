@@ -210,3 +210,16 @@ def test_bad_parameters_get_a_400_that_names_them(client, corpus, params):
     assert name in response.json()["error"] or "year" in response.json()["error"]
     page = client.get("/search/", params)
     assert page.status_code == 400 and "This search could not be run" in page.content.decode()
+
+
+def test_focus_area_country_and_partnership_pages_search_within_themselves(client, corpus, library):
+    for url, parameter, value in (
+        (f"{library.url}focus-areas/health-information-systems/", "focus_area", "health-information-systems"),
+        (f"{library.url}countries/ML/", "country", "ML"),
+        (corpus["bamako"].url, "partnership", "lyon-bamako"),
+    ):
+        html = client.get(url).content.decode()
+        assert f'<input type="hidden" name="{parameter}" value="{value}">' in html
+        assert f'href="/search/?{parameter}={value}"' in html
+        scoped = client.get(API, {parameter: value, "q": "laboratoire"}).json()
+        assert [hit["title"] for hit in scoped["results"]] == ["Santé communautaire et laboratoire à Bamako"]
