@@ -148,6 +148,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL
 # points at an Elasticsearch 8 or 9 cluster.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
 SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
 SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)

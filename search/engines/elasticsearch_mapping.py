@@ -1,0 +1,138 @@
+"""The Elasticsearch indexes: one per content language, the same fields in each, behind aliases.
+
+Every field has the same name in every index; only the `.stemmed` sub-fields differ, analysed
+with that language's stop words and stemmer. A query sent to the read alias (all four indexes)
+is analysed by each index with its own language, so `laboratoires` finds a French
+`laboratoire` and `audit` an English `audits`, as the database engine does with Snowball stems.
+Accents and case never matter (`asciifolding` on every analysed field).
+
+Names: `<prefix>-items` is the read alias over the four indexes, `<prefix>-items-<lang>` the
+write alias of one language, and the indexes behind them are versioned
+(`<prefix>-items-<lang>-<timestamp>`), so a rebuild fills new indexes and swaps the aliases in
+one atomic request.
+"""
+
+from elasticsearch.dsl import Date, Document, Index, Integer, Keyword, Long, MetaField, Text, analyzer, token_filter
+
+LANGUAGES = ("en", "fr", "pt", "es")
+
+# French articles and pronouns that elide (l'hôpital, d'Ivoire, qu'il), removed before matching.
+ELISION = token_filter(
+    "elision_fr",
+    "elision",
+    articles_case=True,
+    articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
+)
+FOLDED = analyzer("folded", tokenizer="standard", filter=[ELISION, "lowercase", "asciifolding"])
+AUTOCOMPLETE = analyzer(
+    "autocomplete",
+    tokenizer="standard",
+    filter=[ELISION, "lowercase", "asciifolding", token_filter("prefixes", "edge_ngram", min_gram=2, max_gram=20)],
+)
+
+# Elasticsearch's own language analyzers, rebuilt (as its documentation shows) so that accent
+# folding can follow the stemmer: the stemmer sees the real word, matching ignores accents.
+_STEMMED_FILTERS = {
+    "en": [
+        token_filter("possessive_en", "stemmer", language="possessive_english"),
+        "lowercase",
+        token_filter("stop_en", "stop", stopwords="_english_"),
+        token_filter("stemmer_en", "stemmer", language="english"),
+    ],
+    "fr": [
+        ELISION,
+        "lowercase",
+        token_filter("stop_fr", "stop", stopwords="_french_"),
+        token_filter("stemmer_fr", "stemmer", language="light_french"),
+    ],
+    "pt": [
+        "lowercase",
+        token_filter("stop_pt", "stop", stopwords="_portuguese_"),
+        token_filter("stemmer_pt", "stemmer", language="light_portuguese"),
+    ],
+    "es": [
+        "lowercase",
+        token_filter("stop_es", "stop", stopwords="_spanish_"),
+        token_filter("stemmer_es", "stemmer", language="light_spanish"),
+    ],
+}
+
+
+def stemmed_analyzer(language: str):
+    return analyzer(f"stemmed_{language}", tokenizer="standard", filter=[*_STEMMED_FILTERS[language], "asciifolding"])
+
+
+def _text(language: str, *, autocomplete: bool = False, highlighted: bool = False) -> Text:
+    # Offsets and positions let the fast vector highlighter mark stemmed and exact matches together.
+    vectors = {"term_vector": "with_positions_offsets"} if highlighted else {}
+    fields = {"stemmed": Text(analyzer=stemmed_analyzer(language), **vectors)}
+    if autocomplete:
+        fields["autocomplete"] = Text(analyzer=AUTOCOMPLETE, search_analyzer=FOLDED)
+    return Text(analyzer=FOLDED, fields=fields, copy_to="spelling", **vectors)
+
+
+def document_class(language: str) -> type[Document]:
+    """The DSL Document of one language's index."""
+    fields = {
+        "id": Long(),
+        "type": Keyword(),
+        "title": _text(language, autocomplete=True),
+        "summary": _text(language, highlighted=True),
+        "body": _text(language, highlighted=True),
+        "partnership_title": Text(analyzer=FOLDED, copy_to="spelling"),
+        "tags": Text(analyzer=FOLDED, fields={"keyword": Keyword()}),
+        # Every indexed word once more, unstemmed, for "did you mean".
+        "spelling": Text(analyzer=FOLDED),
+        "language": Keyword(),
+        "url": Keyword(index=False),
+        "publication_date": Date(format="yyyy-MM-dd"),
+        "year": Integer(),
+        "focus_areas": Keyword(),
+        "countries": Keyword(),
+        "regions": Keyword(),
+        "partnership": Keyword(),
+        "version": Keyword(),
+        # A field nobody declared is a mistake: refuse it rather than guess its mapping.
+        "Meta": type("Meta", (), {"dynamic": MetaField("strict")}),
+    }
+    return type(f"KnowledgeItemDocument_{language}", (Document,), fields)
+
+
+DOCUMENTS = {language: document_class(language) for language in LANGUAGES}
+
+
+class IndexNames:
+    """The aliases and versioned index names under one prefix."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    @property
+    def read_alias(self) -> str:
+        return f"{self.prefix}-items"
+
+    def write_alias(self, language: str) -> str:
+        return f"{self.prefix}-items-{language}"
+
+    def versioned(self, language: str, version: str) -> str:
+        return f"{self.prefix}-items-{language}-{version}"
+
+    @property
+    def pattern(self) -> str:
+        return f"{self.prefix}-items-*"
+
+
+# One replica wherever the cluster has a second node, none on a single node (which stays green).
+LIVE_SETTINGS = {"auto_expand_replicas": "0-1", "refresh_interval": "1s"}
+BUILDING_SETTINGS = {"auto_expand_replicas": False, "number_of_replicas": 0, "refresh_interval": "-1"}
+
+
+def index_definition(name: str, language: str, *, building: bool = False) -> Index:
+    """Settings and mappings of one language's index. While `building`, no refresh and no
+    replicas, so a bulk load goes at full speed; `LIVE_SETTINGS` restores both."""
+    index = Index(name)
+    index.settings(number_of_shards=1, **(BUILDING_SETTINGS if building else LIVE_SETTINGS))
+    index.document(DOCUMENTS[language])
+    return index
+
+
