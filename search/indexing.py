@@ -15,7 +15,7 @@ from knowledge.models import KnowledgeItemPage
 
 from .documents import indexable_ids, iter_documents
 from .engines import EngineUnavailable, get_engine
-from .models import IndexQueueEntry
+from .models import IndexQueueEntry, IndexRebuild
 
 logger = logging.getLogger(__name__)
 DRAIN_BATCH = 500
@@ -51,6 +51,8 @@ def _schedule_drain() -> None:
 
 def drain(limit: int | None = None) -> tuple[int, int]:
     """Apply queued updates. Returns (indexed or removed, still waiting). Raises EngineUnavailable."""
+    if IndexRebuild.running():
+        return 0, IndexQueueEntry.objects.count()
     engine = get_engine()
     done = 0
     while limit is None or done < limit:

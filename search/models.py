@@ -86,3 +86,27 @@ class IndexQueueEntry(models.Model):
 
     class Meta:
         verbose_name = _("pending index update")
+
+
+class IndexRebuild(models.Model):
+    """Present while `search_index rebuild` runs. Queued updates wait for the new index rather
+    than go to the one about to be replaced; the rebuild applies them when it is done."""
+
+    started_at = models.DateTimeField()
+
+    # A rebuild that died without cleaning up must not hold updates back for ever.
+    STALE_AFTER_HOURS = 6
+
+    class Meta:
+        verbose_name = _("search index rebuild")
+
+    def __str__(self) -> str:
+        return f"rebuild started {self.started_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def running(cls) -> bool:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return cls.objects.filter(started_at__gte=timezone.now() - timedelta(hours=cls.STALE_AFTER_HOURS)).exists()

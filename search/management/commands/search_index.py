@@ -9,7 +9,7 @@ from tqdm import tqdm
 from search.documents import count_documents, iter_documents
 from search.engines import EngineUnavailable, get_engine
 from search.indexing import drain
-from search.models import IndexQueueEntry
+from search.models import IndexQueueEntry, IndexRebuild
 
 SHOWN_IDS = 20
 
@@ -39,12 +39,21 @@ class Command(BaseCommand):
     def run_rebuild(self, engine) -> None:
         started = timezone.now()
         total = count_documents()
-        with self._bar(total, "Indexing") as bar:
-            engine.rebuild(iter_documents(), bar.update)
-        # Whatever was queued before the rebuild started is in it now.
-        IndexQueueEntry.objects.filter(enqueued_at__lt=started).delete()
+        marker = IndexRebuild.objects.create(started_at=started)
+        try:
+            with self._bar(total, "Indexing") as bar:
+                engine.rebuild(iter_documents(), bar.update)
+        finally:
+            marker.delete()
+        # Changes published while it ran waited in the queue: apply them to the new index.
+        done, _waiting = drain()
         elapsed = (timezone.now() - started).total_seconds()
-        self.stdout.write(self.style.SUCCESS(f"Indexed {total} items with the {engine.name} engine in {elapsed:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Indexed {total} items with the {engine.name} engine in {elapsed:.1f} s; "
+                f"then applied {done} updates published meanwhile."
+            )
+        )
 
     def _differences(self, engine):
         indexed = engine.indexed_versions()

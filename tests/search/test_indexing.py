@@ -1,0 +1,121 @@
+"""Indexing that loses nothing: the durable queue, and `manage.py search_index rebuild|update|check`."""
+
+import io
+import socket
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from search.engines import get_engine
+from search.models import IndexQueueEntry, IndexRebuild, SearchDocument
+from tests.factories import make_case_study
+
+API = "/api/search/"
+
+
+def run(*args) -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        call_command("search_index", *args, "--no-progress", stdout=out)
+    except CommandError as error:
+        return error.returncode, out.getvalue() + str(error)
+    return 0, out.getvalue()
+
+
+def found(client, text: str) -> list[str]:
+    return [hit["title"] for hit in client.get(API, {"q": text}).json()["results"]]
+
+
+def test_check_reports_missing_stale_and_extra_items_and_update_mends_them(client, engine, partnership, committed):
+    with committed():
+        kept = make_case_study(partnership, title="Oxygen concentrators in the paediatric ward")
+        stale = make_case_study(partnership, title="Solar fridges for vaccines")
+        missing = make_case_study(partnership, title="Sputum transport by motorbike")
+    assert run("check") == (0, "The database search index matches the database.\n")
+
+    engine.delete([missing.pk])
+    SearchDocument.objects.filter(pk=stale.pk).update(version="old")
+    engine.upsert([{**_document_of(kept), "id": 999_999, "title": "Ghost of a deleted item"}])
+    code, output = run("check")
+    assert code == 1
+    assert f"1 missing: {missing.pk}" in output
+    assert f"1 stale: {stale.pk}" in output
+    assert "1 not live, still indexed: 999999" in output
+    assert "search_index update" in output
+    assert found(client, "sputum") == [] and found(client, "ghost") == ["Ghost of a deleted item"]
+
+    code, output = run("update")
+    assert code == 0 and "indexed 1 missing and 1 stale items, removed 1" in output
+    assert run("check")[0] == 0
+    assert found(client, "sputum") == ["Sputum transport by motorbike"] and found(client, "ghost") == []
+
+
+def _document_of(page):
+    from search.documents import iter_documents
+
+    return next(iter_documents([page.pk]))
+
+
+def test_rebuild_indexes_everything_afresh(client, engine, partnership, committed):
+    with committed():
+        make_case_study(partnership, title="Mentoring midwives in Gondar")
+    SearchDocument.objects.all().delete()
+    assert found(client, "midwives") == []
+    code, output = run("rebuild")
+    assert code == 0 and "Indexed 1 items with the database engine" in output
+    assert found(client, "midwives") == ["Mentoring midwives in Gondar"]
+
+
+def test_updates_published_during_a_rebuild_wait_for_it_then_apply(client, engine, partnership, committed):
+    IndexRebuild.objects.create(started_at=timezone.now())  # another process is rebuilding
+    with committed():
+        item = make_case_study(partnership, title="Blood bank stock cards")
+    assert IndexQueueEntry.objects.filter(page_id=item.pk).exists()
+    assert found(client, "blood bank") == []
+
+    IndexRebuild.objects.all().delete()
+    code, output = run("rebuild")
+    assert code == 0 and not IndexQueueEntry.objects.exists()
+    assert found(client, "blood bank") == ["Blood bank stock cards"]
+    assert not IndexRebuild.objects.exists()
+
+
+def test_a_rebuild_that_died_long_ago_does_not_hold_updates_back(client, engine, partnership, committed):
+    IndexRebuild.objects.create(started_at=timezone.now() - timezone.timedelta(hours=7))
+    with committed():
+        make_case_study(partnership, title="Pharmacy stock-outs in Kayes")
+    assert found(client, "kayes") == ["Pharmacy stock-outs in Kayes"]
+
+
+def test_an_engine_that_is_down_delays_updates_and_loses_none(client, engine, partnership, committed, settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.SEARCH_ENGINE, settings.ELASTICSEARCH_URL, settings.SEARCH_TIMEOUT = (
+        "elasticsearch", f"http://127.0.0.1:{closed_port}", 1
+    )
+    get_engine.cache_clear()
+    with committed():
+        item = make_case_study(partnership, title="Cold chain for oxytocin")
+        other = make_case_study(partnership, title="Partograph use on night shifts")
+    with committed():
+        other.unpublish()
+    waiting = IndexQueueEntry.objects.filter(page_id__in=[item.pk, other.pk])
+    assert waiting.count() == 2 and all(entry.attempts >= 1 for entry in waiting)
+    assert run("update")[0] == 1  # the command says the engine is down and fails
+
+    # The engine comes back (here: the database engine); the queue is applied, nothing lost.
+    settings.SEARCH_ENGINE = "database"
+    get_engine.cache_clear()
+    code, output = run("update")
+    assert code == 0 and "Applied 2 queued updates" in output
+    assert found(client, "oxytocin") == ["Cold chain for oxytocin"] and found(client, "partograph") == []
+    assert not IndexQueueEntry.objects.exists()
+
+
+@pytest.mark.parametrize("args", [("reindex",), ()])
+def test_a_wrong_action_is_refused_with_the_choices(args):
+    with pytest.raises(CommandError, match="rebuild|action"):
+        call_command("search_index", *args)
