@@ -21,7 +21,11 @@ if settings.SERVE_MEDIA:
     # Uploaded images served by Django itself: for one machine with no web server or object
     # storage in front. Documents never go this way (WAGTAILDOCS_SERVE_METHOD).
     urlpatterns.append(
-        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:original_images|images)/.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:original_images|images)/.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
     )
 
 # Pages answer in English at / and in French at /fr/.

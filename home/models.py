@@ -19,7 +19,9 @@ class HomePage(Page):
         *Page.content_panels,
         FieldPanel("intro"),
         InlinePanel("featured_items", label=_("Featured item"), heading=_("Featured items"), max_num=6),
-        InlinePanel("featured_testimonials", label=_("Testimonial"), heading=_("Testimonials in the carousel"), max_num=8),
+        InlinePanel(
+            "featured_testimonials", label=_("Testimonial"), heading=_("Testimonials in the carousel"), max_num=8
+        ),
     ]
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["knowledge.LibraryIndexPage", "home.StandardPage"]
@@ -30,6 +32,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from knowledge.models import KnowledgeItemPage, LibraryIndexPage, TestimonialPage
         from knowledge.selectors import (
             featured_testimonials,
             focus_areas_with_counts,
@@ -37,7 +40,6 @@ class HomePage(Page):
             published_items,
             with_card_data,
         )
-        from knowledge.models import KnowledgeItemPage, LibraryIndexPage, TestimonialPage
 
         context = super().get_context(request, *args, **kwargs)
         library = LibraryIndexPage.objects.child_of(self).live().first()
@@ -50,8 +52,11 @@ class HomePage(Page):
         chosen_ids = [link.testimonial_id for link in self.featured_testimonials.all()]
         if chosen_ids:
             chosen = (
-                TestimonialPage.objects.live().public().filter(pk__in=chosen_ids)
-                .select_related("speaker", "institution__country", "image").in_bulk()
+                TestimonialPage.objects.live()
+                .public()
+                .filter(pk__in=chosen_ids)
+                .select_related("speaker", "institution__country", "image")
+                .in_bulk()
             )
             context["testimonials"] = [chosen[pk] for pk in chosen_ids if pk in chosen]
         else:
@@ -105,7 +110,9 @@ class SiteSettings(BaseSiteSetting):
     sample_content_notice = models.BooleanField(
         _("show the sample content notice"),
         default=False,
-        help_text=_("Tells visitors that the content is fictional demonstration material. Turn off once real content is in."),
+        help_text=_(
+            "Tells visitors that the content is fictional demonstration material. Turn off once real content is in."
+        ),
     )
 
     panels = [FieldPanel("publisher"), FieldPanel("sample_content_notice")]

@@ -54,12 +54,18 @@ SITE_PAGES = [
         "share what they have done, what it achieved and what they would do differently.",
         [
             ("heading", "Who it is for"),
-            ("paragraph", "<p>Health professionals looking for practice that has been tried elsewhere; partners "
-             "publishing the work of their own partnership; and advocates who need evidence they can cite.</p>"),
+            (
+                "paragraph",
+                "<p>Health professionals looking for practice that has been tried elsewhere; partners "
+                "publishing the work of their own partnership; and advocates who need evidence they can cite.</p>",
+            ),
             ("heading", "How content gets here"),
-            ("paragraph", "<p>Partners write case studies, lessons learned and testimonials about their own "
-             "partnership. An alliance editor reviews each one before it is published. Every item names its "
-             "partnership, its focus areas and the countries where the work took place.</p>"),
+            (
+                "paragraph",
+                "<p>Partners write case studies, lessons learned and testimonials about their own "
+                "partnership. An alliance editor reviews each one before it is published. Every item names its "
+                "partnership, its focus areas and the countries where the work took place.</p>",
+            ),
         ],
     ),
     (
@@ -69,24 +75,32 @@ SITE_PAGES = [
         "hospitals, universities and laboratories in Europe and in over 40 countries.",
         [
             ("heading", "From HIV care to health systems"),
-            ("paragraph", "<p>The first partnerships were formed in 2002 to bring antiretroviral treatment to "
-             "hospitals in Africa and Asia, hospital to hospital and laboratory to laboratory. Over two decades "
-             "the work widened to the quality and safety of care, the health workforce, information systems, "
-             "medicines and health policy.</p>"),
+            (
+                "paragraph",
+                "<p>The first partnerships were formed in 2002 to bring antiretroviral treatment to "
+                "hospitals in Africa and Asia, hospital to hospital and laboratory to laboratory. Over two decades "
+                "the work widened to the quality and safety of care, the health workforce, information systems, "
+                "medicines and health policy.</p>",
+            ),
         ],
     ),
     (
         "charter",
         "The alliance charter",
-        "Partnerships of the alliance are institutional, long-term and reciprocal, and they work in five focus "
-        "areas.",
+        "Partnerships of the alliance are institutional, long-term and reciprocal, and they work in five focus areas.",
         [
             ("heading", "Five focus areas"),
-            ("paragraph", "<ul><li>Quality and safety of care</li><li>Health workforce capacity</li>"
-             "<li>Health information systems</li><li>Medicines and procurement</li><li>Health policy</li></ul>"),
+            (
+                "paragraph",
+                "<ul><li>Quality and safety of care</li><li>Health workforce capacity</li>"
+                "<li>Health information systems</li><li>Medicines and procurement</li><li>Health policy</li></ul>",
+            ),
             ("heading", "Principles"),
-            ("paragraph", "<p>Partnerships are owned by the institutions that form them, answer to needs defined "
-             "by the partner in the South, share what they learn in both directions and publish openly.</p>"),
+            (
+                "paragraph",
+                "<p>Partnerships are owned by the institutions that form them, answer to needs defined "
+                "by the partner in the South, share what they learn in both directions and publish openly.</p>",
+            ),
         ],
     ),
 ]
@@ -146,7 +160,9 @@ class DemoLoader:
             if StandardPage.objects.child_of(self.home).filter(slug=slug).exists():
                 continue
             raw = [{"type": kind, "value": value} for kind, value in body]
-            self._publish_new(self.home, StandardPage(title=title, slug=slug, introduction=introduction, body=json.dumps(raw)))
+            self._publish_new(
+                self.home, StandardPage(title=title, slug=slug, introduction=introduction, body=json.dumps(raw))
+            )
 
     # Taxonomy ------------------------------------------------------------------------------
 
@@ -157,7 +173,11 @@ class DemoLoader:
         for row in agencies.MEMBER_AGENCIES:
             self.agencies[row["key"]], made = MemberAgency.objects.get_or_create(
                 name=row["name"],
-                defaults={"acronym": row["acronym"], "country": self.countries[row["country"]], "website": row["website"]},
+                defaults={
+                    "acronym": row["acronym"],
+                    "country": self.countries[row["country"]],
+                    "website": row["website"],
+                },
             )
             self.created[MemberAgency] += made
         self.institutions = {}
@@ -165,7 +185,12 @@ class DemoLoader:
             self.institutions[row["key"]], made = Institution.objects.get_or_create(
                 name=row["name"],
                 country=self.countries[row["country"]],
-                defaults={"acronym": row["acronym"], "type": row["type"], "city": row["city"], "website": row["website"]},
+                defaults={
+                    "acronym": row["acronym"],
+                    "type": row["type"],
+                    "city": row["city"],
+                    "website": row["website"],
+                },
             )
             self.created[Institution] += made
         self.people = {}
@@ -314,4 +339,3 @@ class DemoLoader:
         chosen = chosen.filter(language="en")[:FEATURED_CASE_STUDIES]
         self.home.featured_items = [HomePageFeaturedItem(item=item) for item in chosen]
         self.home.save_revision(log_action=True).publish()
-

@@ -31,7 +31,10 @@ def body_text(page: KnowledgeItemPage) -> str:
         parts += [f"{o.indicator}. {o.source}".strip(". ") for o in page.outcomes.all()]
         parts += [author.person.name for author in page.authors.all()]
     elif isinstance(page, LessonPage):
-        parts = [page.lesson, *(_text(getattr(page, name)) for name in ("context", "what_worked", "what_did_not", "recommendation"))]
+        parts = [
+            page.lesson,
+            *(_text(getattr(page, name)) for name in ("context", "what_worked", "what_did_not", "recommendation")),
+        ]
     elif isinstance(page, TestimonialPage):
         parts = [page.quote, page.speaker.name, page.speaker_role, page.institution.name if page.institution else ""]
     else:
@@ -59,7 +62,10 @@ def build_document(page: KnowledgeItemPage) -> dict:
         "partnership_title": page.partnership.title if page.partnership else "",
         "tags": sorted(tag.name for tag in page.tags.all()),
     }
-    document["version"] = hashlib.sha1(json.dumps(document, sort_keys=True).encode()).hexdigest()[:16]
+    # A fingerprint to spot stale index entries, not a security measure.
+    document["version"] = hashlib.sha1(
+        json.dumps(document, sort_keys=True).encode(), usedforsecurity=False
+    ).hexdigest()[:16]
     return document
 
 

@@ -70,10 +70,11 @@ def drain(limit: int | None = None) -> tuple[int, int]:
             if gone:
                 engine.delete(sorted(gone))
         except EngineUnavailable as error:
-            IndexQueueEntry.objects.filter(page_id__in=ids).update(attempts=F("attempts") + 1, last_error=str(error)[:1000])
+            IndexQueueEntry.objects.filter(page_id__in=ids).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:1000]
+            )
             raise
         # Entries re-queued while we worked (newer enqueued_at) stay for the next round.
         IndexQueueEntry.objects.filter(page_id__in=ids, enqueued_at__lte=taken_at).delete()
         done += len(ids)
     return done, IndexQueueEntry.objects.count()
-

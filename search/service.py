@@ -69,7 +69,9 @@ def _labels(facet: str, values: list[str]) -> dict[str, str]:
     if facet == "focus_area":
         return dict(FocusArea.objects.filter(slug__in=values).values_list("slug", "name"))
     if facet == "country":
-        return {c.code: c.localized_name for c in Country.objects.filter(code__in=values).only("code", "name", "name_fr")}
+        return {
+            c.code: c.localized_name for c in Country.objects.filter(code__in=values).only("code", "name", "name_fr")
+        }
     if facet == "region":
         return {value: _region_names().get(value, value) for value in values}
     if facet == "partnership":

@@ -7,9 +7,28 @@ from django.http import QueryDict
 
 from .service import Facet, FacetOption
 
-PARAMETER = {"type": "type", "focus_area": "focus_area", "region": "region", "country": "country",
-             "partnership": "partnership", "language": "lang"}
-ORDER = ["q", "type", "focus_area", "region", "country", "partnership", "lang", "year_from", "year_to", "sort", "page_size", "page"]
+PARAMETER = {
+    "type": "type",
+    "focus_area": "focus_area",
+    "region": "region",
+    "country": "country",
+    "partnership": "partnership",
+    "language": "lang",
+}
+ORDER = [
+    "q",
+    "type",
+    "focus_area",
+    "region",
+    "country",
+    "partnership",
+    "lang",
+    "year_from",
+    "year_to",
+    "sort",
+    "page_size",
+    "page",
+]
 
 
 def encode(params: QueryDict) -> str:
@@ -45,7 +64,10 @@ def _toggled(params: QueryDict, facet: str, value: str, selected: bool) -> str:
 
 
 def facet_links(params: QueryDict, facets: list[Facet]) -> list[tuple[Facet, list[FacetLink]]]:
-    return [(facet, [FacetLink(o, _toggled(params, facet.name, o.value, o.selected)) for o in facet.options]) for facet in facets]
+    return [
+        (facet, [FacetLink(o, _toggled(params, facet.name, o.value, o.selected)) for o in facet.options])
+        for facet in facets
+    ]
 
 
 def page_links(params: QueryDict, current: int, pages: int) -> dict:

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import make_case_study, make_library, make_lesson, make_partnership, make_testimonial
+from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
 
 
 @pytest.fixture
@@ -22,6 +22,8 @@ def one_of_each(partnership):
             title="Cutting surgical site infections in Bamako",
             outcomes=[{"indicator": "Surgical site infections", "baseline": 12, "result": 5, "unit": "%"}],
         ),
-        "lesson": make_lesson(partnership, title="Mentoring outlasts workshops", lesson="Mentors on the ward beat workshops."),
+        "lesson": make_lesson(
+            partnership, title="Mentoring outlasts workshops", lesson="Mentors on the ward beat workshops."
+        ),
         "testimonial": make_testimonial(partnership, title="A lab manager speaks", quote="We stopped losing samples."),
     }

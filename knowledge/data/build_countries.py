@@ -275,9 +275,7 @@ def main():
             area = M49_CORRECTIONS[iso2]
             print(f"M49 fix {iso2}: {coco_area!r} -> {area!r}")
         if area != expected.get(iso2) or (iso2 in NO_REGION) != (area is None):
-            problems.append(
-                f"{iso2}: M49 area {area!r}, expected {expected.get(iso2)!r}"
-            )
+            problems.append(f"{iso2}: M49 area {area!r}, expected {expected.get(iso2)!r}")
         if area:
             inter, sub, reg = M49_AREAS[area]
         else:

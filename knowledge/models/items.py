@@ -140,8 +140,12 @@ class CaseStudyPage(KnowledgeItemPage):
     TYPE_SLUG = "case-study"
 
     body = StreamField(CaseStudyBodyBlock(), verbose_name=_("body"))
-    period_start = models.PositiveSmallIntegerField(_("work started (year)"), null=True, blank=True, validators=year_validators)
-    period_end = models.PositiveSmallIntegerField(_("work ended (year)"), null=True, blank=True, validators=year_validators)
+    period_start = models.PositiveSmallIntegerField(
+        _("work started (year)"), null=True, blank=True, validators=year_validators
+    )
+    period_end = models.PositiveSmallIntegerField(
+        _("work ended (year)"), null=True, blank=True, validators=year_validators
+    )
     licence = models.CharField(_("licence"), max_length=30, choices=Licence.choices, default=Licence.CC_BY)
 
     content_panels = [
@@ -212,7 +216,9 @@ class CaseStudyOutcome(Orderable):
 
 class CaseStudyAttachment(Orderable):
     page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="attachments")
-    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("Defaults to the document's title."))
 
     panels = [FieldPanel("document"), FieldPanel("title")]

@@ -1,7 +1,6 @@
 """The library: index of partnerships and their knowledge items, with listings by focus area and country."""
 
 from django.core.paginator import Paginator
-from django.db import models
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _

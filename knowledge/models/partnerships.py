@@ -97,9 +97,7 @@ class PartnershipPage(Page):
         super().clean()
         errors = {}
         if self.slug in RESERVED_LIBRARY_SLUGS:
-            errors["slug"] = _("“%(slug)s” is taken by a library listing; choose another slug.") % {
-                "slug": self.slug
-            }
+            errors["slug"] = _("“%(slug)s” is taken by a library listing; choose another slug.") % {"slug": self.slug}
         if self.end_year and self.start_year and self.end_year < self.start_year:
             errors["end_year"] = _("The end year cannot come before the start year.")
         if errors:

@@ -128,9 +128,7 @@ class Institution(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["name", "country"], name="unique_institution_per_country")
-        ]
+        constraints = [models.UniqueConstraint(fields=["name", "country"], name="unique_institution_per_country")]
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
 

@@ -47,7 +47,9 @@ def _facet_rows(document: dict) -> list[SearchFacetValue]:
 
 
 def _fulltext_row(document: dict) -> tuple[int, str, str, str]:
-    body_words = tokens(f"{document['summary']} {document['body']} {document['partnership_title']} {' '.join(document['tags'])}")
+    body_words = tokens(
+        f"{document['summary']} {document['body']} {document['partnership_title']} {' '.join(document['tags'])}"
+    )
     title_words = tokens(document["title"])
     stemmed = stems(title_words + body_words, document["language"])
     return document["id"], " ".join(title_words), " ".join(body_words), " ".join(stemmed)
@@ -231,7 +233,9 @@ class DatabaseEngine(SearchEngine):
             )
         else:
             order = ["publication_date", "id"] if query.sort == "oldest" else ["-publication_date", "-id"]
-            ids = list(filtered.order_by(*order).values_list("id", flat=True)[query.offset : query.offset + query.page_size])
+            ids = list(
+                filtered.order_by(*order).values_list("id", flat=True)[query.offset : query.offset + query.page_size]
+            )
 
         words = {w for c in clauses for w in c.words} | {w for c in clauses for p in c.phrases for w in p}
         word_stems = {s for c in clauses for s in c.stems}
@@ -250,7 +254,9 @@ class DatabaseEngine(SearchEngine):
                     publication_date=row.publication_date,
                     focus_areas=row.focus_areas,
                     countries=row.countries,
-                    highlights=highlight(f"{row.summary}\n{row.body}", row.language, words, word_stems) if words else [],
+                    highlights=highlight(f"{row.summary}\n{row.body}", row.language, words, word_stems)
+                    if words
+                    else [],
                 )
             )
 
@@ -284,7 +290,9 @@ class DatabaseEngine(SearchEngine):
         document = SearchDocument.objects.filter(id=item_id).first()
         if document is None:
             return []
-        candidates = Counter(w for w in tokens(f"{document.title} {document.title} {document.summary} {document.body}") if len(w) >= 4)
+        candidates = Counter(
+            w for w in tokens(f"{document.title} {document.title} {document.summary} {document.body}") if len(w) >= 4
+        )
         total = SearchDocument.objects.count()
         known = dict(SearchTerm.objects.filter(term__in=list(candidates)).values_list("term", "documents"))
         # Distinctive words: present in this item, rare elsewhere (tf-idf-like, common words left out).

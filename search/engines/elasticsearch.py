@@ -89,7 +89,13 @@ def spelling_suggester(parsed: ParsedText) -> dict | None:
     words = [word for word in parsed.words if len(word) >= MIN_TYPO_LENGTH and " " not in word]
     if not words:
         return None
-    term = {"field": "spelling", "suggest_mode": "missing", "max_edits": 2, "min_word_length": MIN_TYPO_LENGTH, "size": 3}
+    term = {
+        "field": "spelling",
+        "suggest_mode": "missing",
+        "max_edits": 2,
+        "min_word_length": MIN_TYPO_LENGTH,
+        "size": 3,
+    }
     return {"text": " ".join(words), "term": term}
 
 
@@ -102,7 +108,9 @@ class ItemSearch(FacetedSearch):
         self.using, self.index = client, index
         self.parsed, self.require_all, self.search_query = parsed, require_all, query
         filters = {facet: [str(v) if facet != "year" else v for v in query.chosen(facet)] for facet in FACETS}
-        super().__init__(query=query.text, filters={name: values for name, values in filters.items() if values}, sort=self._order())
+        super().__init__(
+            query=query.text, filters={name: values for name, values in filters.items() if values}, sort=self._order()
+        )
 
     def _order(self) -> list:
         if self.search_query.sort == "oldest":
@@ -156,7 +164,9 @@ class ElasticsearchEngine(SearchEngine):
 
     def __init__(self, url: str, index_prefix: str = "esther", timeout: float = 5, api_key: str | None = None):
         self.names = IndexNames(index_prefix)
-        self.client = Elasticsearch(url, api_key=api_key or None, request_timeout=timeout, max_retries=1, retry_on_timeout=False)
+        self.client = Elasticsearch(
+            url, api_key=api_key or None, request_timeout=timeout, max_retries=1, retry_on_timeout=False
+        )
         self._ready = False
 
     # Errors ---------------------------------------------------------------------------------
@@ -219,7 +229,12 @@ class ElasticsearchEngine(SearchEngine):
     @staticmethod
     def _actions(documents: list[dict], names: Callable[[str], str]):
         for document in documents:
-            yield {"_op_type": "index", "_index": names(document["language"]), "_id": document["id"], "_source": document}
+            yield {
+                "_op_type": "index",
+                "_index": names(document["language"]),
+                "_id": document["id"],
+                "_source": document,
+            }
             # An item whose language changed must leave its old language's index.
             for language in LANGUAGES:
                 if language != document["language"]:
@@ -262,7 +277,9 @@ class ElasticsearchEngine(SearchEngine):
             new = self._create_indexes(_version(), building=True)
             try:
                 actions = self._actions_once(documents, new)
-                for ok, item in helpers.streaming_bulk(self.client, actions, chunk_size=BULK_CHUNK, ignore_status=(404,)):
+                for ok, item in helpers.streaming_bulk(
+                    self.client, actions, chunk_size=BULK_CHUNK, ignore_status=(404,)
+                ):
                     if ok and "index" in item:
                         progress(1)
                 self.client.indices.put_settings(index=",".join(new.values()), settings=LIVE_SETTINGS)
@@ -281,7 +298,12 @@ class ElasticsearchEngine(SearchEngine):
     def _actions_once(documents: Iterable[dict], indexes: dict[str, str]):
         # Fresh indexes hold nothing to delete: one index action per document.
         for document in documents:
-            yield {"_op_type": "index", "_index": indexes[document["language"]], "_id": document["id"], "_source": document}
+            yield {
+                "_op_type": "index",
+                "_index": indexes[document["language"]],
+                "_id": document["id"],
+                "_source": document,
+            }
 
     def indexed_versions(self) -> dict[int, str]:
         def run():
@@ -296,7 +318,9 @@ class ElasticsearchEngine(SearchEngine):
         response = self._call(lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, True).execute())
         relaxed = False
         if response.hits.total.value == 0 and len(parsed.clauses) > 1:
-            response = self._call(lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, False).execute())
+            response = self._call(
+                lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, False).execute()
+            )
             relaxed = True
         facets = {
             name: [FacetCount(str(value), count) for value, count, _selected in values]
@@ -312,7 +336,7 @@ class ElasticsearchEngine(SearchEngine):
         )
 
     def _suggestion(self, response, query: SearchQuery, parsed: ParsedText) -> str | None:
-        """"Did you mean": each misspelt word replaced by the closest indexed word within the
+        """ "Did you mean": each misspelt word replaced by the closest indexed word within the
         allowed edits, offered only when the corrected text finds something under the same filters."""
         corrections = {}
         for entry in getattr(getattr(response, "suggest", None), "spelling", []):
@@ -341,7 +365,11 @@ class ElasticsearchEngine(SearchEngine):
 
     def more_like_this(self, item_id: int, limit: int = 4) -> list[int]:
         def run():
-            found = Search(using=self.client, index=self.names.read_alias).query("ids", values=[str(item_id)]).source(False)[:1]
+            found = (
+                Search(using=self.client, index=self.names.read_alias)
+                .query("ids", values=[str(item_id)])
+                .source(False)[:1]
+            )
             hits = found.execute().hits
             if not hits:
                 return []

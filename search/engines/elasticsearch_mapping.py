@@ -134,5 +134,3 @@ def index_definition(name: str, language: str, *, building: bool = False) -> Ind
     index.settings(number_of_shards=1, **(BUILDING_SETTINGS if building else LIVE_SETTINGS))
     index.document(DOCUMENTS[language])
     return index
-
-

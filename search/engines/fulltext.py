@@ -63,22 +63,19 @@ class SqliteFullText:
         expression = (" AND " if require_all else " OR ").join(self._clause(c) for c in clauses)
         return f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s", [expression]
 
-    def ranked(self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int) -> list[int]:
+    def ranked(
+        self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int
+    ) -> list[int]:
         match_sql, match_params = self.match(clauses, require_all)
         within_sql, within_params = within
-        sql = (
-            f"{match_sql} AND rowid IN ({within_sql}) ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s"
-        )
+        sql = f"{match_sql} AND rowid IN ({within_sql}) ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*match_params, *within_params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
     def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:
         expression = " AND ".join([*_quoted(words), f'"{prefix}"*'])
-        sql = (
-            f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s "
-            f"ORDER BY {self.RANK}, rowid DESC LIMIT %s"
-        )
+        sql = f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s ORDER BY {self.RANK}, rowid DESC LIMIT %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, ["{title} : (" + expression + ")", limit])
             return [row[0] for row in cursor.fetchall()]
@@ -134,7 +131,9 @@ class PostgresFullText:
         joined = (" AND " if require_all else " OR ").join(sqls)
         return f"SELECT id FROM {self.TABLE} WHERE {joined}", params
 
-    def ranked(self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int) -> list[int]:
+    def ranked(
+        self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int
+    ) -> list[int]:
         match_sql, match_params = self.match(clauses, require_all)
         within_sql, within_params = within
         # Rank by every term of the query, ORed; only the parts the query has.

@@ -57,9 +57,7 @@ class Vocabulary:
         candidates: dict[str, int] = {}
         for length in range(len(word) - edits, len(word) + edits + 1):
             candidates.update(by_length.get(length, {}))
-        found = process.extract(
-            word, candidates.keys(), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4
-        )
+        found = process.extract(word, candidates.keys(), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4)
         found = [(term, distance) for term, distance, _ in found if term != word]
         found.sort(key=lambda pair: (pair[1], -candidates[pair[0]]))
         return [term for term, _ in found[:limit]]

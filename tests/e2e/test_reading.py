@@ -60,10 +60,17 @@ def test_each_item_type_and_the_partnership_page_render(demo_site, reader):
             "WHERE p.live ORDER BY p.id LIMIT 1",
         )
         assert reader.goto(demo_site.url + path).status == 200
-        assert reader.locator(".item-type").inner_text() in ("LESSON LEARNED", "TESTIMONIAL", "Lesson learned", "Testimonial")
+        assert reader.locator(".item-type").inner_text() in (
+            "LESSON LEARNED",
+            "TESTIMONIAL",
+            "Lesson learned",
+            "Testimonial",
+        )
     reader.get_by_role("navigation", name="Breadcrumb").get_by_role("link").last.click()
     assert reader.locator(".item-type").inner_text().upper().startswith("PARTNERSHIP")
-    assert reader.get_by_role("heading", name=re.compile("Case studies|Lessons learned|Testimonials")).first.is_visible()
+    assert reader.get_by_role(
+        "heading", name=re.compile("Case studies|Lessons learned|Testimonials")
+    ).first.is_visible()
 
 
 def test_library_filters_narrow_the_list_without_javascript(demo_site, reader, screenshot):

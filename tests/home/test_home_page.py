@@ -11,7 +11,10 @@ pytestmark = pytest.mark.django_db
 
 def figures(html: str) -> dict[str, int]:
     block = html.split('class="figures"', 1)[1].split("</ul>", 1)[0]
-    return {label: int(number.replace(",", "")) for number, label in re.findall(r"<strong>([\d,]+)</strong>\s*([a-z ]+)", block)}
+    return {
+        label: int(number.replace(",", ""))
+        for number, label in re.findall(r"<strong>([\d,]+)</strong>\s*([a-z ]+)", block)
+    }
 
 
 def test_home_figures_are_computed_from_what_is_published(client, library):

@@ -82,6 +82,7 @@ def test_an_editor_publishes_a_case_study_through_the_admin(editor, partnership,
     response = editor.post(url, data)
     if response.status_code != 302:
         import re
+
         pytest.fail(str(re.findall(r"error[^>]*>\s*([^<]{3,200})<", response.content.decode())))
     page = CaseStudyPage.objects.get(slug="reusable-gowns")
     assert page.live and page.partnership_id == partnership.pk

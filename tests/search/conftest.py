@@ -2,9 +2,9 @@
 indexed through the real path (publish -> signals -> queue -> drain after commit)."""
 
 import os
-from datetime import date
 import uuid
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 
@@ -44,9 +44,14 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def corpus(engine, library, committed):
     with committed():
-        bamako = make_partnership(library, title="Lyon–Bamako laboratory partnership", slug="lyon-bamako", south_country="ML")
+        bamako = make_partnership(
+            library, title="Lyon–Bamako laboratory partnership", slug="lyon-bamako", south_country="ML"
+        )
         kisumu = make_partnership(
-            library, title="Heidelberg–Kisumu surgical safety", slug="heidelberg-kisumu", south_country="KE",
+            library,
+            title="Heidelberg–Kisumu surgical safety",
+            slug="heidelberg-kisumu",
+            south_country="KE",
             north_country="DE",
         )
         items = {

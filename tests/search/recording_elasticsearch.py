@@ -42,7 +42,11 @@ class RecordingElasticsearch:
         self.answers.insert(0, Answer(method, re.compile(path), status, {} if body is None else body, times))
 
     def sent(self, method: str | None = None, path: str | None = None) -> list[Request]:
-        return [r for r in self.requests if (method is None or r.method == method) and (path is None or re.fullmatch(path, r.path))]
+        return [
+            r
+            for r in self.requests
+            if (method is None or r.method == method) and (path is None or re.fullmatch(path, r.path))
+        ]
 
     def _respond(self, request: Request) -> tuple[int, object]:
         for answer in self.answers:
@@ -62,7 +66,7 @@ class RecordingElasticsearch:
 def _bulk_answer(lines: list) -> dict:
     items, position = [], 0
     while position < len(lines):
-        (operation, meta), = lines[position].items()
+        ((operation, meta),) = lines[position].items()
         position += 1 if operation == "delete" else 2
         status = 404 if operation == "delete" else 201
         items.append({operation: {"_index": meta["_index"], "_id": str(meta["_id"]), "status": status}})

@@ -64,9 +64,42 @@ def test_synonyms_and_acronyms_find_each_other_and_editors_can_add_more(client, 
 
 @pytest.mark.parametrize(
     "text",
-    [":", "(", ")", '"unbalanced', 'hygiene"', "AND", "OR", "NOT hygiene", "title:hygiene", "*", "hyg*", "\\",
-     "NEAR(a b)", "-hygiene", "^", "{}", "[]", "'", "a'b", "hygiene AND", "&&", "||", "!", "~2", "/", "+", "<->",
-     "hiv/aids", "l'hôpital", "😷", "ש", "\u200b", "\u202e", "x" * 600],
+    [
+        ":",
+        "(",
+        ")",
+        '"unbalanced',
+        'hygiene"',
+        "AND",
+        "OR",
+        "NOT hygiene",
+        "title:hygiene",
+        "*",
+        "hyg*",
+        "\\",
+        "NEAR(a b)",
+        "-hygiene",
+        "^",
+        "{}",
+        "[]",
+        "'",
+        "a'b",
+        "hygiene AND",
+        "&&",
+        "||",
+        "!",
+        "~2",
+        "/",
+        "+",
+        "<->",
+        "hiv/aids",
+        "l'hôpital",
+        "😷",
+        "ש",
+        "\u200b",
+        "\u202e",
+        "x" * 600,
+    ],
 )
 def test_operators_typed_by_users_never_cause_an_error(client, corpus, text):
     for endpoint in (API, "/search/", "/api/search/autocomplete/"):
@@ -100,7 +133,10 @@ def test_facet_counts_or_within_and_across_and_ignore_their_own_filter(client, c
     areas = facet(narrowed, "focus_area")
     # Its own facet still counts as if nothing were chosen there, so readers can add values (OR).
     assert areas["quality-and-safety-of-care"] == {
-        "value": "quality-and-safety-of-care", "label": "Quality and safety of care", "count": 3, "selected": True
+        "value": "quality-and-safety-of-care",
+        "label": "Quality and safety of care",
+        "count": 3,
+        "selected": True,
     }
     assert areas["health-information-systems"]["count"] == 1
     assert facet(narrowed, "type")["case-study"]["count"] == 2  # other facets apply the filter (AND)
@@ -172,7 +208,10 @@ def test_moves_renames_and_deletions_reach_the_index(client, corpus, library, co
 
 def test_autocomplete_completes_title_prefixes_without_accents(client, corpus):
     suggestions = client.get("/api/search/autocomplete/", {"q": "hyg"}).json()["suggestions"]
-    assert {s["title"] for s in suggestions} == {"Hand hygiene audits on surgical wards", "Hygiene of the operating theatre"}
+    assert {s["title"] for s in suggestions} == {
+        "Hand hygiene audits on surgical wards",
+        "Hygiene of the operating theatre",
+    }
     assert suggestions[0]["url"].startswith("/library/")
     french = client.get("/api/search/autocomplete/", {"q": "sant"}).json()["suggestions"]
     assert [s["title"] for s in french] == ["Santé communautaire et laboratoire à Bamako"]
@@ -200,8 +239,18 @@ def test_the_search_page_shows_hits_facets_and_keeps_its_url(client, corpus):
 
 @pytest.mark.parametrize(
     "params",
-    [{"page": "-1"}, {"page": "abc"}, {"page": "0"}, {"sort": "random"}, {"type": "podcast"}, {"country": "XX"},
-     {"year_from": "then"}, {"year_from": "2024", "year_to": "2020"}, {"page_size": "1000"}, {"q": "a\x00b"}],
+    [
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": "0"},
+        {"sort": "random"},
+        {"type": "podcast"},
+        {"country": "XX"},
+        {"year_from": "then"},
+        {"year_from": "2024", "year_to": "2020"},
+        {"page_size": "1000"},
+        {"q": "a\x00b"},
+    ],
 )
 def test_bad_parameters_get_a_400_that_names_them(client, corpus, params):
     response = client.get(API, params)

@@ -34,10 +34,23 @@ def engine(es):
 
 def document(pk: int, language: str = "en", **fields) -> dict:
     return {
-        "id": pk, "type": "case-study", "title": f"Item {pk}", "summary": "A summary.", "body": "A body.",
-        "language": language, "url": f"/library/p/item-{pk}/", "publication_date": "2020-05-01", "year": 2020,
-        "focus_areas": ["health-policy"], "countries": ["KE"], "regions": ["africa"], "partnership": "p",
-        "partnership_title": "P", "tags": [], "version": "v1", **fields,
+        "id": pk,
+        "type": "case-study",
+        "title": f"Item {pk}",
+        "summary": "A summary.",
+        "body": "A body.",
+        "language": language,
+        "url": f"/library/p/item-{pk}/",
+        "publication_date": "2020-05-01",
+        "year": 2020,
+        "focus_areas": ["health-policy"],
+        "countries": ["KE"],
+        "regions": ["africa"],
+        "partnership": "p",
+        "partnership_title": "P",
+        "tags": [],
+        "version": "v1",
+        **fields,
     }
 
 
@@ -47,7 +60,9 @@ def search_answer(hits=(), total=None, buckets=None, suggest=None) -> dict:
         f"_filter_{name}": {"doc_count": 0, name: {"buckets": (buckets or {}).get(name, [])}} for name in FACET_FIELDS
     }
     answer = {
-        "took": 1, "timed_out": False, "_shards": {"total": 4, "successful": 4, "skipped": 0, "failed": 0},
+        "took": 1,
+        "timed_out": False,
+        "_shards": {"total": 4, "successful": 4, "skipped": 0, "failed": 0},
         "hits": {"total": {"value": len(hits) if total is None else total, "relation": "eq"}, "hits": list(hits)},
         "aggregations": aggregations,
     }
@@ -58,8 +73,15 @@ def search_answer(hits=(), total=None, buckets=None, suggest=None) -> dict:
 
 def hit(pk: int, **source) -> dict:
     body = {
-        "id": pk, "title": f"Item {pk}", "url": f"/library/p/item-{pk}/", "type": "lesson", "summary": "S",
-        "language": "en", "publication_date": "2021-06-01", "focus_areas": ["health-policy"], "countries": ["KE"],
+        "id": pk,
+        "title": f"Item {pk}",
+        "url": f"/library/p/item-{pk}/",
+        "type": "lesson",
+        "summary": "S",
+        "language": "en",
+        "publication_date": "2021-06-01",
+        "focus_areas": ["health-policy"],
+        "countries": ["KE"],
         **source,
     }
     return {"_index": "esther-items-en-1", "_id": str(pk), "_score": 1.0, "_source": body}
@@ -75,7 +97,11 @@ FRENCH_INDEX = {
         "refresh_interval": "-1",
         "analysis": {
             "analyzer": {
-                "folded": {"type": "custom", "tokenizer": "standard", "filter": ["elision_fr", "lowercase", "asciifolding"]},
+                "folded": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "filter": ["elision_fr", "lowercase", "asciifolding"],
+                },
                 "stemmed_fr": {
                     "type": "custom",
                     "tokenizer": "standard",
@@ -118,14 +144,18 @@ FRENCH_INDEX = {
                 "analyzer": "folded",
                 "copy_to": "spelling",
                 "term_vector": "with_positions_offsets",
-                "fields": {"stemmed": {"type": "text", "analyzer": "stemmed_fr", "term_vector": "with_positions_offsets"}},
+                "fields": {
+                    "stemmed": {"type": "text", "analyzer": "stemmed_fr", "term_vector": "with_positions_offsets"}
+                },
             },
             "body": {
                 "type": "text",
                 "analyzer": "folded",
                 "copy_to": "spelling",
                 "term_vector": "with_positions_offsets",
-                "fields": {"stemmed": {"type": "text", "analyzer": "stemmed_fr", "term_vector": "with_positions_offsets"}},
+                "fields": {
+                    "stemmed": {"type": "text", "analyzer": "stemmed_fr", "term_vector": "with_positions_offsets"}
+                },
             },
             "partnership_title": {"type": "text", "analyzer": "folded", "copy_to": "spelling"},
             "tags": {"type": "text", "analyzer": "folded", "fields": {"keyword": {"type": "keyword"}}},
@@ -168,10 +198,14 @@ def test_a_rebuild_creates_one_index_per_language_with_exact_mappings(es, engine
 
 
 def test_a_rebuild_fills_new_indexes_then_swaps_the_aliases_in_one_request(es, engine):
-    es.answer("GET", r"/_alias/esther-items-\*", {
-        "esther-items-en-1": {"aliases": {"esther-items-en": {}, "esther-items": {}}},
-        "esther-items-fr-1": {"aliases": {"esther-items-fr": {}, "esther-items": {}}},
-    })
+    es.answer(
+        "GET",
+        r"/_alias/esther-items-\*",
+        {
+            "esther-items-en-1": {"aliases": {"esther-items-en": {}, "esther-items": {}}},
+            "esther-items-fr-1": {"aliases": {"esther-items-fr": {}, "esther-items": {}}},
+        },
+    )
     progress = []
     engine.rebuild([document(1, "en"), document(2, "fr"), document(3, "fr")], progress.append)
     assert sum(progress) == 3
@@ -214,7 +248,9 @@ def test_a_rebuild_fills_new_indexes_then_swaps_the_aliases_in_one_request(es, e
 
 def test_a_failed_rebuild_drops_its_new_indexes_and_leaves_the_live_ones(es, engine):
     es.answer("GET", r"/_alias/esther-items-\*", {"esther-items-en-1": {"aliases": {"esther-items-en": {}}}})
-    es.answer("PUT", "/_bulk", {"error": {"type": "es_rejected_execution_exception", "reason": "queue full"}}, status=429)
+    es.answer(
+        "PUT", "/_bulk", {"error": {"type": "es_rejected_execution_exception", "reason": "queue full"}}, status=429
+    )
     from search.engines import EngineUnavailable
 
     with pytest.raises(EngineUnavailable, match="429"):
@@ -226,6 +262,7 @@ def test_a_failed_rebuild_drops_its_new_indexes_and_leaves_the_live_ones(es, eng
 
 
 # Writing -------------------------------------------------------------------------------------
+
 
 def test_an_update_writes_to_its_language_and_leaves_the_others(es, engine):
     engine.upsert([document(7, "pt")])
@@ -257,23 +294,39 @@ def test_the_first_update_on_an_empty_cluster_creates_the_indexes(es, engine):
 
 # Searching -----------------------------------------------------------------------------------
 
+
 def word_query(word: str, fuzzy: bool) -> dict:
     should = [
         {"multi_match": {"query": word, "fields": SURFACE, "operator": "and"}},
         {"multi_match": {"query": word, "fields": STEMMED, "operator": "and"}},
     ]
     if fuzzy:
-        should.append({"multi_match": {
-            "query": word, "fields": SURFACE, "operator": "and", "fuzziness": "AUTO:5,8", "prefix_length": 1, "boost": 0.5,
-        }})
+        should.append(
+            {
+                "multi_match": {
+                    "query": word,
+                    "fields": SURFACE,
+                    "operator": "and",
+                    "fuzziness": "AUTO:5,8",
+                    "prefix_length": 1,
+                    "boost": 0.5,
+                }
+            }
+        )
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def test_the_search_request_is_exact(es, engine):
     es.answer("POST", "/esther-items/_search", search_answer([hit(1)]))
     query = SearchQuery(
-        text='hygiene "hand washing" TB', focus_areas=("quality-and-safety-of-care",), countries=("KE", "UG"),
-        year_from=2019, year_to=2022, sort="relevance", page=2, page_size=10,
+        text='hygiene "hand washing" TB',
+        focus_areas=("quality-and-safety-of-care",),
+        countries=("KE", "UG"),
+        year_from=2019,
+        year_to=2022,
+        sort="relevance",
+        page=2,
+        page_size=10,
     )
     engine.search(query, parse_text(query.text, {("tb",): [("tuberculosis",)]}))
     body = es.sent("POST", "/esther-items/_search")[0].body
@@ -288,14 +341,28 @@ def test_the_search_request_is_exact(es, engine):
         return {"bool": {"must": others}} if len(others) > 1 else others[0]
 
     assert body == {
-        "query": {"bool": {"must": [
-            word_query("hygiene", fuzzy=True),
-            {"bool": {"should": [{"multi_match": {"query": "hand washing", "type": "phrase", "fields": SURFACE}}],
-                      "minimum_should_match": 1}},
-            {"bool": {"should": [*word_query("tb", fuzzy=False)["bool"]["should"],
-                                 *word_query("tuberculosis", fuzzy=True)["bool"]["should"]],
-                      "minimum_should_match": 1}},
-        ]}},
+        "query": {
+            "bool": {
+                "must": [
+                    word_query("hygiene", fuzzy=True),
+                    {
+                        "bool": {
+                            "should": [{"multi_match": {"query": "hand washing", "type": "phrase", "fields": SURFACE}}],
+                            "minimum_should_match": 1,
+                        }
+                    },
+                    {
+                        "bool": {
+                            "should": [
+                                *word_query("tb", fuzzy=False)["bool"]["should"],
+                                *word_query("tuberculosis", fuzzy=True)["bool"]["should"],
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    },
+                ]
+            }
+        },
         # Facet filters narrow the hits after the aggregations, which each apply all the others.
         "post_filter": {"bool": {"must": list(filters.values())}},
         "aggs": {
@@ -307,14 +374,38 @@ def test_the_search_request_is_exact(es, engine):
         },
         "sort": ["_score", {"publication_date": "desc"}, {"id": "desc"}],
         "track_total_hits": True,
-        "_source": ["id", "title", "url", "type", "summary", "language", "publication_date", "focus_areas", "countries"],
-        "suggest": {"spelling": {"text": "hygiene", "term": {
-            "field": "spelling", "suggest_mode": "missing", "max_edits": 2, "min_word_length": 5, "size": 3,
-        }}},
+        "_source": [
+            "id",
+            "title",
+            "url",
+            "type",
+            "summary",
+            "language",
+            "publication_date",
+            "focus_areas",
+            "countries",
+        ],
+        "suggest": {
+            "spelling": {
+                "text": "hygiene",
+                "term": {
+                    "field": "spelling",
+                    "suggest_mode": "missing",
+                    "max_edits": 2,
+                    "min_word_length": 5,
+                    "size": 3,
+                },
+            }
+        },
         "highlight": {
             "fields": {
-                field: {"matched_fields": [field, f"{field}.stemmed"], "type": "fvh", "fragment_size": 220,
-                        "number_of_fragments": 2, "order": "score"}
+                field: {
+                    "matched_fields": [field, f"{field}.stemmed"],
+                    "type": "fvh",
+                    "fragment_size": 220,
+                    "number_of_fragments": 2,
+                    "order": "score",
+                }
                 for field in ("summary", "body")
             },
             "pre_tags": ["<mark>"],
@@ -337,13 +428,28 @@ def test_browsing_without_words_sorts_by_date_and_asks_for_no_highlights(es, eng
 
 
 def test_answers_become_hits_facets_and_a_checked_suggestion(es, engine):
-    found = {**hit(4, title="Hand hygiene audits"), "highlight": {"body": ["the <mark>hygiene</mark> rota &amp; audits"]}}
-    es.answer("POST", "/esther-items/_search", search_answer(
-        [found],
-        buckets={"year": [{"key": 2021, "doc_count": 1}], "country": [{"key": "KE", "doc_count": 1}]},
-        suggest={"spelling": [{"text": "hygeine", "offset": 0, "length": 7,
-                               "options": [{"text": "hygiene", "score": 0.86, "freq": 12}]}]},
-    ))
+    found = {
+        **hit(4, title="Hand hygiene audits"),
+        "highlight": {"body": ["the <mark>hygiene</mark> rota &amp; audits"]},
+    }
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        search_answer(
+            [found],
+            buckets={"year": [{"key": 2021, "doc_count": 1}], "country": [{"key": "KE", "doc_count": 1}]},
+            suggest={
+                "spelling": [
+                    {
+                        "text": "hygeine",
+                        "offset": 0,
+                        "length": 7,
+                        "options": [{"text": "hygiene", "score": 0.86, "freq": 12}],
+                    }
+                ]
+            },
+        ),
+    )
     es.answer("POST", "/esther-items/_count", {"count": 3})
     results = engine.search(SearchQuery(text="hygeine"), parse_text("hygeine"))
     assert results.total == 1 and not results.relaxed
@@ -359,10 +465,28 @@ def test_answers_become_hits_facets_and_a_checked_suggestion(es, engine):
 
 
 def test_no_suggestion_when_the_correction_finds_nothing_or_is_too_far(es, engine):
-    es.answer("POST", "/esther-items/_search", search_answer(suggest={"spelling": [
-        {"text": "hygeine", "offset": 0, "length": 7, "options": [{"text": "hygiene", "score": 0.8, "freq": 1}]},
-        {"text": "audot", "offset": 8, "length": 5, "options": [{"text": "adult", "score": 0.5, "freq": 1}]},
-    ]}))
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        search_answer(
+            suggest={
+                "spelling": [
+                    {
+                        "text": "hygeine",
+                        "offset": 0,
+                        "length": 7,
+                        "options": [{"text": "hygiene", "score": 0.8, "freq": 1}],
+                    },
+                    {
+                        "text": "audot",
+                        "offset": 8,
+                        "length": 5,
+                        "options": [{"text": "adult", "score": 0.5, "freq": 1}],
+                    },
+                ]
+            }
+        ),
+    )
     es.answer("POST", "/esther-items/_count", {"count": 0})
     assert engine.search(SearchQuery(text="hygeine audot"), parse_text("hygeine audot")).suggestion is None
     # "audot" -> "adult" takes two edits: more than a five-letter word is allowed.
@@ -381,10 +505,23 @@ def test_when_no_item_has_every_word_the_search_is_relaxed(es, engine):
 
 
 def test_autocomplete_and_more_like_this_requests(es, engine):
-    es.answer("POST", "/esther-items/_search", {"hits": {"total": {"value": 1, "relation": "eq"}, "hits": [
-        {"_index": "esther-items-fr-1", "_id": "9", "_score": 2.0,
-         "_source": {"title": "Santé communautaire", "url": "/library/p/sante/", "type": "case-study"}},
-    ]}})
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        {
+            "hits": {
+                "total": {"value": 1, "relation": "eq"},
+                "hits": [
+                    {
+                        "_index": "esther-items-fr-1",
+                        "_id": "9",
+                        "_score": 2.0,
+                        "_source": {"title": "Santé communautaire", "url": "/library/p/sante/", "type": "case-study"},
+                    },
+                ],
+            }
+        },
+    )
     suggestions = engine.autocomplete("santé comm")
     assert [(s.title, s.url) for s in suggestions] == [("Santé communautaire", "/library/p/sante/")]
     assert es.requests[-1].body == {
@@ -399,11 +536,17 @@ def test_autocomplete_and_more_like_this_requests(es, engine):
     lookup, similar = (r.body for r in es.requests[-2:])
     assert lookup == {"query": {"ids": {"values": ["9"]}}, "_source": False, "size": 1}
     assert similar == {
-        "query": {"more_like_this": {
-            "fields": ["title", "summary", "body"], "like": [{"_index": "esther-items-fr-1", "_id": "9"}],
-            "min_term_freq": 1, "min_doc_freq": 2, "max_doc_freq": 10000, "max_query_terms": 12,
-            "minimum_should_match": "20%",
-        }},
+        "query": {
+            "more_like_this": {
+                "fields": ["title", "summary", "body"],
+                "like": [{"_index": "esther-items-fr-1", "_id": "9"}],
+                "min_term_freq": 1,
+                "min_doc_freq": 2,
+                "max_doc_freq": 10000,
+                "max_query_terms": 12,
+                "minimum_should_match": "20%",
+            }
+        },
         "_source": False,
         "size": 3,
     }
@@ -411,10 +554,20 @@ def test_autocomplete_and_more_like_this_requests(es, engine):
 
 def test_the_index_check_reads_every_version(es, engine):
     shards = {"total": 4, "successful": 4, "skipped": 0, "failed": 0}
-    es.answer("POST", "/esther-items/_search", {"_scroll_id": "s1", "_shards": shards, "hits": {"hits": [
-        {"_index": "esther-items-en-1", "_id": "1", "_source": {"version": "a"}},
-        {"_index": "esther-items-fr-1", "_id": "2", "_source": {"version": "b"}},
-    ]}})
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        {
+            "_scroll_id": "s1",
+            "_shards": shards,
+            "hits": {
+                "hits": [
+                    {"_index": "esther-items-en-1", "_id": "1", "_source": {"version": "a"}},
+                    {"_index": "esther-items-fr-1", "_id": "2", "_source": {"version": "b"}},
+                ]
+            },
+        },
+    )
     es.answer("POST", "/_search/scroll", {"_scroll_id": "s1", "_shards": shards, "hits": {"hits": []}})
     assert engine.indexed_versions() == {1: "a", 2: "b"}
     assert es.requests[0].body == {"_source": ["version"], "size": 500, "sort": "_doc"}
@@ -422,6 +575,7 @@ def test_the_index_check_reads_every_version(es, engine):
 
 
 # When the cluster is down --------------------------------------------------------------------
+
 
 @pytest.fixture
 def unreachable(settings):
@@ -436,7 +590,9 @@ def unreachable(settings):
     get_engine.cache_clear()
 
 
-def test_a_cluster_that_is_down_degrades_search_and_nothing_else(client, library, unreachable, django_capture_on_commit_callbacks):
+def test_a_cluster_that_is_down_degrades_search_and_nothing_else(
+    client, library, unreachable, django_capture_on_commit_callbacks
+):
     response = client.get("/search/", {"q": "hygiene"})
     assert response.status_code == 503
     assert "Search is unavailable for a moment" in response.content.decode()
@@ -463,7 +619,12 @@ def test_a_cluster_error_or_a_missing_index_is_a_503_with_words(client, db, es, 
     try:
         es.answer("POST", "/esther-items/_search", {"error": {"type": "search_phase_execution_exception"}}, status=503)
         assert client.get("/api/search/", {"q": "x"}).status_code == 503
-        es.answer("POST", "/esther-items/_search", {"error": {"type": "index_not_found_exception", "reason": "no such index"}}, status=404)
+        es.answer(
+            "POST",
+            "/esther-items/_search",
+            {"error": {"type": "index_not_found_exception", "reason": "no such index"}},
+            status=404,
+        )
         response = client.get("/search/", {"q": "x"})
         assert response.status_code == 503 and "Search is unavailable" in response.content.decode()
     finally:

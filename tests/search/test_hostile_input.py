@@ -10,7 +10,8 @@ from tests.factories import make_case_study
 pytestmark = pytest.mark.django_db
 ALPHABET = (
     "abcdefghijklmnopqrstuvwxyzéèàçñãõüß ABCXYZ0123456789"
-    ':()"\'*^~!&|+-/\\[]{}<>@#%?=;,.' "\u200b\u200e\u202e\u2066\ufeff\u0301\U0001f637שلا中文"
+    ":()\"'*^~!&|+-/\\[]{}<>@#%?=;,."
+    "\u200b\u200e\u202e\u2066\ufeff\u0301\U0001f637שلا中文"
 )
 
 

@@ -94,7 +94,9 @@ def test_an_engine_that_is_down_delays_updates_and_loses_none(client, engine, pa
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     settings.SEARCH_ENGINE, settings.ELASTICSEARCH_URL, settings.SEARCH_TIMEOUT = (
-        "elasticsearch", f"http://127.0.0.1:{closed_port}", 1
+        "elasticsearch",
+        f"http://127.0.0.1:{closed_port}",
+        1,
     )
     get_engine.cache_clear()
     with committed():

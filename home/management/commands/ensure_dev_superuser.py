@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("Refusing to create a development superuser: DEBUG is off (is this production?).", returncode=2)
+            raise CommandError(
+                "Refusing to create a development superuser: DEBUG is off (is this production?).", returncode=2
+            )
         username = os.environ.get("DEV_ADMIN_USERNAME", DEFAULT_USERNAME)
         password = os.environ.get("DEV_ADMIN_PASSWORD", DEFAULT_PASSWORD)
         User = get_user_model()
