@@ -12,3 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="esther-test-media-"))
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tests use the database engine unless a test asks for another; with ELASTICSEARCH_URL set, the
+# search behaviour suite runs against that cluster as well, on throw-away indexes of its own.
+SEARCH_ENGINE = "database"
+SEARCH_INDEX_PREFIX = "esther-test"
