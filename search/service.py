@@ -5,13 +5,13 @@ the reader's language and their selected state.
 """
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
 
-from .engines import EngineResults, get_engine
+from .engines import EngineResults, Hit, get_engine
 from .query import FACETS, SearchQuery, parse_text
 from .synonyms import synonym_map
 
@@ -48,6 +48,15 @@ class Facet:
 
 
 @dataclass
+class LabelledHit:
+    """A hit with its focus areas and countries as (value, label) pairs in the reader's language."""
+
+    hit: Hit
+    focus_areas: list[tuple[str, str]]
+    countries: list[tuple[str, str]]
+
+
+@dataclass
 class SearchPage:
     query: SearchQuery
     results: EngineResults
@@ -56,6 +65,20 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.results.total // self.query.page_size))
+
+    @cached_property
+    def hits(self) -> list[LabelledHit]:
+        hits = self.results.hits
+        areas = _labels("focus_area", sorted({slug for hit in hits for slug in hit.focus_areas}))
+        countries = _labels("country", sorted({code for hit in hits for code in hit.countries}))
+        return [
+            LabelledHit(
+                hit,
+                [(slug, areas.get(slug, slug)) for slug in hit.focus_areas],
+                [(code, countries.get(code, code)) for code in hit.countries],
+            )
+            for hit in hits
+        ]
 
 
 @lru_cache(maxsize=1)

@@ -7,8 +7,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from knowledge.models import Country, FocusArea
-
 from .engines import EngineUnavailable, get_engine
 from .forms import SearchForm
 from .service import SearchPage, run_search
@@ -44,9 +42,6 @@ def search_page(request):
 
 
 def _as_json(request, page: SearchPage) -> dict:
-    focus_names = dict(FocusArea.objects.values_list("slug", "name"))
-    codes = {code for hit in page.results.hits for code in hit.countries}
-    country_names = {c.code: c.localized_name for c in Country.objects.filter(code__in=codes)}
     return {
         "total": page.results.total,
         "page": page.query.page,
@@ -57,18 +52,18 @@ def _as_json(request, page: SearchPage) -> dict:
         "relaxed": page.results.relaxed,
         "results": [
             {
-                "id": hit.id,
-                "title": hit.title,
-                "url": request.build_absolute_uri(hit.url),
-                "type": hit.type,
-                "summary": hit.summary,
-                "highlights": hit.highlights,
-                "language": hit.language,
-                "date": hit.publication_date.isoformat(),
-                "focus_areas": [{"value": slug, "label": focus_names.get(slug, slug)} for slug in hit.focus_areas],
-                "countries": [{"value": code, "label": country_names.get(code, code)} for code in hit.countries],
+                "id": labelled.hit.id,
+                "title": labelled.hit.title,
+                "url": request.build_absolute_uri(labelled.hit.url),
+                "type": labelled.hit.type,
+                "summary": labelled.hit.summary,
+                "highlights": labelled.hit.highlights,
+                "language": labelled.hit.language,
+                "date": labelled.hit.publication_date.isoformat(),
+                "focus_areas": [{"value": value, "label": label} for value, label in labelled.focus_areas],
+                "countries": [{"value": value, "label": label} for value, label in labelled.countries],
             }
-            for hit in page.results.hits
+            for labelled in page.hits
         ],
         "facets": {
             facet.name: [

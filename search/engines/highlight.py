@@ -6,7 +6,8 @@ from django.utils.html import escape
 
 from ..analysis import TOKEN, fold, stems
 
-SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+# A sentence ends at . ! ? followed by a space or the end: "1.5 million" and "hiv.org" stay whole.
+SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")
 MAX_PASSAGES = 2
 PASSAGE_LENGTH = 220
 

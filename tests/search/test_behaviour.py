@@ -231,6 +231,7 @@ def test_the_search_page_shows_hits_facets_and_keeps_its_url(client, corpus):
     html = response.content.decode()
     assert response.status_code == 200
     assert "2 results" in html
+    assert "</time> · Kenya</p>" in html and "</time> · Kenya, Uganda</p>" in html  # country names, not codes
     assert "<mark>hygiene</mark>" in html.lower() or "<mark>Hygiene</mark>" in html
     # Facet links toggle one value and go back to page 1, in a stable parameter order.
     assert 'href="?q=hygiene&amp;type=case-study&amp;focus_area=quality-and-safety-of-care"' in html
