@@ -18,7 +18,8 @@ run: setup  ## install, migrate, load the demo content, then serve on http://127
 setup: install  ## everything but serving; safe to run again
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py update_index
+	$(PY) manage.py update_index --verbosity 0  # the admin's own search
+	$(PY) manage.py search_index update --no-progress  # the public search: queued changes, then anything missing
 	$(PY) manage.py ensure_dev_superuser
 
 install: $(VENV)/.installed
