@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup install test test-postgres lint format requirements clean
+.PHONY: run setup install test test-postgres lint format messages requirements clean
 
 run: setup  ## install, migrate, load the demo content, then serve on http://127.0.0.1:8000
 	@echo
@@ -44,6 +44,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+messages: install  ## refresh locale/fr from the code and compile it (the .mo is committed: no gettext needed to run)
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=test-artifacts --ignore=media
+	$(PY) manage.py compilemessages -l fr --ignore=.venv
 
 requirements: install  ## re-pin requirements.txt and requirements-dev.txt from the .in files
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe requirements.in -o requirements.txt

@@ -6,4 +6,10 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import signals  # noqa: F401
+        from .publishing.alliance import ensure_publishing_setup
+
+        # After every migrate: the editors group, the review workflow, every partner group.
+        post_migrate.connect(ensure_publishing_setup, sender=self)

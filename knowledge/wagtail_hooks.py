@@ -1,10 +1,12 @@
 """Taxonomy in the admin: one menu group where editors manage the vocabularies."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FocusArea, Institution, MemberAgency, Person
+from .publishing.permissions import visible_in_choosers
 
 
 class TaxonomyViewSet(SnippetViewSet):
@@ -59,3 +61,8 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_drafts_the_user_may_not_write(pages, request):
+    return visible_in_choosers(pages, request.user)

@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
 
@@ -27,3 +29,10 @@ def one_of_each(partnership):
         ),
         "testimonial": make_testimonial(partnership, title="A lab manager speaks", quote="We stopped losing samples."),
     }
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request under /fr/ switches the language on; the next test starts in English again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -12,6 +12,7 @@ from .items import (
 )
 from .library import LibraryIndexPage
 from .partnerships import PartnershipPage
+from .publishing import PartnerGroup
 from .taxonomy import Country, FocusArea, Institution, MemberAgency, Person
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "LessonPage",
     "LibraryIndexPage",
     "MemberAgency",
+    "PartnerGroup",
     "PartnershipPage",
     "Person",
     "TestimonialPage",

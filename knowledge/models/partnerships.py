@@ -103,6 +103,11 @@ class PartnershipPage(Page):
         if errors:
             raise ValidationError(errors)
 
+    def permissions_for_user(self, user):
+        from ..publishing.permissions import PartnershipPermissionTester
+
+        return PartnershipPermissionTester(user, self)
+
     @property
     def country_list(self) -> list[Country]:
         """The countries set on the page, or else those of its institutions."""

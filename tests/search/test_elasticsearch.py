@@ -614,7 +614,7 @@ def test_a_cluster_that_is_down_degrades_search_and_nothing_else(
 
 
 def test_a_cluster_error_or_a_missing_index_is_a_503_with_words(client, db, es, settings):
-    settings.SEARCH_ENGINE, settings.ELASTICSEARCH_URL = "elasticsearch", es.url
+    settings.SEARCH_ENGINE, settings.ELASTICSEARCH_URL, settings.SEARCH_INDEX_PREFIX = "elasticsearch", es.url, "esther"
     get_engine.cache_clear()
     try:
         es.answer("POST", "/esther-items/_search", {"error": {"type": "search_phase_execution_exception"}}, status=503)

@@ -1,0 +1,95 @@
+"""The alliance editors group and the review workflow every submission goes through.
+
+Kept idempotent and run after every `migrate` (knowledge/apps.py), so a fresh site, the test
+database and an upgraded deployment all end up with the same groups and workflow.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+ALLIANCE_EDITORS = "Alliance editors"
+REVIEW_WORKFLOW = "Alliance review"
+REVIEW_TASK = "Review by an alliance editor"
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"]
+EDITOR_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ["add_image", "change_image", "choose_image", "delete_image"],
+    "wagtaildocs": ["add_document", "change_document", "choose_document", "delete_document"],
+}
+# Taxonomy, synonyms and site settings: editors manage them, partners never do.
+EDITOR_MODEL_PERMISSIONS = {
+    "knowledge": ["focusarea", "country", "institution", "memberagency", "person"],
+    "search": ["searchsynonym"],
+}
+
+
+def permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def page_permission(codename: str) -> Permission:
+    return permission("wagtailcore", codename)
+
+
+@transaction.atomic
+def ensure_alliance_editors() -> Group:
+    group, _created = Group.objects.get_or_create(name=ALLIANCE_EDITORS)
+    group.permissions.add(permission("wagtailadmin", "access_admin"), permission("home", "change_sitesettings"))
+    for app_label, models in EDITOR_MODEL_PERMISSIONS.items():
+        for model in models:
+            group.permissions.add(
+                *(permission(app_label, f"{action}_{model}") for action in ("add", "change", "delete", "view"))
+            )
+    root = Page.get_first_root_node()
+    for codename in EDITOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(group=group, page=root, permission=page_permission(codename))
+    root_collection = Collection.get_first_root_node()
+    for app_label, codenames in EDITOR_COLLECTION_PERMISSIONS.items():
+        for codename in codenames:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=permission(app_label, codename)
+            )
+    return group
+
+
+@transaction.atomic
+def ensure_review_workflow() -> Workflow:
+    """One review step by any alliance editor, on the whole site: partners submit, editors decide."""
+    editors = ensure_alliance_editors()
+    workflow, _created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW)
+    task = GroupApprovalTask.objects.filter(name=REVIEW_TASK).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=REVIEW_TASK)
+    task.groups.add(editors)
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=Page.get_first_root_node(), defaults={"workflow": workflow})
+    return workflow
+
+
+def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
+    """post_migrate: the editors group, the workflow, and a partner group for every partnership."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from .partners import ensure_partner_group
+
+    if not Page.get_first_root_node() or not Collection.get_first_root_node():
+        return
+    # Other apps' post_migrate may not have run yet: make sure the permissions to grant exist.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    ensure_review_workflow()
+    from knowledge.models import PartnershipPage
+
+    for partnership in PartnershipPage.objects.filter(partner_group__isnull=True):
+        ensure_partner_group(partnership)
