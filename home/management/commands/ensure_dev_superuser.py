@@ -6,10 +6,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 DEFAULT_USERNAME = "admin"
 DEFAULT_PASSWORD = "esther-dev-admin"  # noqa: S105 - local development only, refused unless DEBUG
+# Accounts to try the review workflow with: an alliance editor, and a partner of one demo partnership.
+DEMO_EDITOR = ("editor", "esther-dev-editor")
+DEMO_PARTNER = ("partner", "esther-dev-partner")
+DEMO_PARTNERSHIP = "lyon-bamako-laboratory-quality"
 
 
 class Command(BaseCommand):
-    help = "Create a local superuser for development (never with DEBUG off). Leaves an existing one alone."
+    help = (
+        "Create a local superuser for development (never with DEBUG off), plus an alliance editor and a "
+        "partner account to try the review workflow with. Leaves existing accounts alone."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -28,4 +35,33 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Log in at {settings.WAGTAILADMIN_BASE_URL}/admin/ as {username} "
                 f"(password {password} unless you changed it)"
+            )
+        self._demo_accounts()
+
+    def _demo_accounts(self) -> None:
+        from django.contrib.auth.models import Group
+
+        from knowledge.models import PartnerGroup
+        from knowledge.publishing.alliance import ALLIANCE_EDITORS
+
+        partners = PartnerGroup.objects.select_related("group", "partnership").filter(
+            partnership__slug=DEMO_PARTNERSHIP
+        )
+        groups = {DEMO_EDITOR: Group.objects.filter(name=ALLIANCE_EDITORS).first(), DEMO_PARTNER: None}
+        link = partners.first()
+        if link is not None:
+            groups[DEMO_PARTNER] = link.group
+        User = get_user_model()
+        for (username, password), group in groups.items():
+            if group is None:
+                continue
+            user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@localhost"})
+            if created:
+                user.set_password(password)
+                user.save()
+            user.groups.add(group)
+        if link is not None:
+            self.stdout.write(
+                f"To try the review workflow: {DEMO_PARTNER[0]} / {DEMO_PARTNER[1]} (partner of "
+                f"“{link.partnership.title}”) submits, {DEMO_EDITOR[0]} / {DEMO_EDITOR[1]} (alliance editor) reviews."
             )
