@@ -198,7 +198,16 @@ def test_partner_drafts_and_submits_editor_asks_for_changes_then_approves_and_la
     assert response.status_code in (200, 302)
     page.refresh_from_db()
     assert not page.workflow_in_progress and not page.live
-    assert any(partner.email in m.to for m in mail.outbox)  # the partner is told
+    assert any(partner.email in m.to for m in mail.outbox)  # the partner is told by e-mail...
+    as_user(client, partner)
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Hand hygiene audits in Bamako" in dashboard  # ...on their dashboard, with the comment in the history
+    workflow_history = client.get(reverse("wagtailadmin_pages:workflow_history", args=(page.pk,))).content.decode()
+    assert "Needs changes" in workflow_history
+    detail = client.get(
+        reverse("wagtailadmin_pages:workflow_history_detail", args=(page.pk, page.workflow_states.first().pk))
+    ).content.decode()
+    assert "Please add the baseline compliance figure." in detail
 
     # The partner revises and resubmits; the editor approves: it is public and searchable.
     as_user(client, partner)
