@@ -19,6 +19,16 @@ FACETS: dict[str, str] = {
     "language": "languages",
     "year": "years",
 }
+# The search document's field behind each facet (see search/documents.py).
+FACET_FIELDS: dict[str, str] = {
+    "type": "type",
+    "focus_area": "focus_areas",
+    "region": "regions",
+    "country": "countries",
+    "partnership": "partnership",
+    "language": "language",
+    "year": "year",
+}
 SORTS = ("relevance", "newest", "oldest")
 MAX_TEXT_LENGTH = 500
 MAX_CLAUSES = 12

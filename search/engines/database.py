@@ -14,23 +14,13 @@ from django.db.models.expressions import RawSQL
 
 from ..analysis import stems, stems_in_every_language, tokens
 from ..models import SearchDocument, SearchFacetValue, SearchTerm
-from ..query import FACETS, ParsedText, SearchQuery
+from ..query import FACET_FIELDS, FACETS, ParsedText, SearchQuery
 from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
 from .vocabulary import Vocabulary, vocabulary, vocabulary_words
 
 BATCH = 500
-# The document field behind each facet: single values, or lists.
-FACET_FIELDS = {
-    "type": "type",
-    "focus_area": "focus_areas",
-    "region": "regions",
-    "country": "countries",
-    "partnership": "partnership",
-    "language": "language",
-    "year": "year",
-}
 MORE_LIKE_THIS_TERMS = 12
 
 

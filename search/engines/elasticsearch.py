@@ -16,7 +16,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from rapidfuzz.distance import OSA
 
-from ..query import FACETS, Alternative, ParsedText, SearchQuery, parse_text
+from ..query import FACET_FIELDS, FACETS, Alternative, ParsedText, SearchQuery, parse_text
 from .base import EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
 from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition
 from .vocabulary import MIN_TYPO_LENGTH, allowed_edits
@@ -35,16 +35,6 @@ HIGHLIGHT = {
     "fragment_size": 220,
     "number_of_fragments": 2,
     "order": "score",
-}
-# The document field behind each facet; `year` also takes the year_from/year_to range.
-FACET_FIELDS = {
-    "type": "type",
-    "focus_area": "focus_areas",
-    "region": "regions",
-    "country": "countries",
-    "partnership": "partnership",
-    "language": "language",
-    "year": "year",
 }
 SOURCE_FIELDS = ["id", "title", "url", "type", "summary", "language", "publication_date", "focus_areas", "countries"]
 

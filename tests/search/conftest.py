@@ -2,6 +2,7 @@
 indexed through the real path (publish -> signals -> queue -> drain after commit)."""
 
 import os
+import socket
 import uuid
 from contextlib import contextmanager
 from datetime import date
@@ -101,3 +102,19 @@ def corpus(engine, library, committed):
             ),
         }
     return {"bamako": bamako, "kisumu": kisumu, **items}
+
+
+@pytest.fixture
+def unreachable_elasticsearch(settings):
+    """Search switched to an Elasticsearch URL where nothing listens, as when a cluster is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the block ends
+    settings.SEARCH_ENGINE, settings.ELASTICSEARCH_URL, settings.SEARCH_TIMEOUT = (
+        "elasticsearch",
+        f"http://127.0.0.1:{port}",
+        1,
+    )
+    get_engine.cache_clear()
+    yield
+    get_engine.cache_clear()

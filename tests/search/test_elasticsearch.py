@@ -3,14 +3,13 @@ client puts on the wire, how answers become results, and what users see when the
 down. The behaviour suite runs live against a real cluster wherever ELASTICSEARCH_URL is set."""
 
 import re
-import socket
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from search.engines import get_engine
-from search.engines.elasticsearch import FACET_FIELDS, ElasticsearchEngine
+from search.engines.elasticsearch import ElasticsearchEngine
 from search.models import IndexQueueEntry
 from search.query import SearchQuery, parse_text
 from tests.factories import make_case_study, make_partnership
@@ -19,6 +18,16 @@ from tests.search.recording_elasticsearch import RecordingServer
 SURFACE = ["title^4", "summary^2", "body", "partnership_title", "tags"]
 STEMMED = ["title.stemmed^4", "summary.stemmed^2", "body.stemmed"]
 VERSIONED = r"esther-items-(en|fr|pt|es)-\d{20}"
+# Facet name -> the keyword field it counts, as the mapping declares them.
+FACET_FIELDS = {
+    "type": "type",
+    "focus_area": "focus_areas",
+    "region": "regions",
+    "country": "countries",
+    "partnership": "partnership",
+    "language": "language",
+    "year": "year",
+}
 
 
 @pytest.fixture
@@ -577,21 +586,8 @@ def test_the_index_check_reads_every_version(es, engine):
 # When the cluster is down --------------------------------------------------------------------
 
 
-@pytest.fixture
-def unreachable(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]  # closed once the block ends: nothing listens there
-    settings.SEARCH_ENGINE = "elasticsearch"
-    settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{port}"
-    settings.SEARCH_TIMEOUT = 1
-    get_engine.cache_clear()
-    yield
-    get_engine.cache_clear()
-
-
 def test_a_cluster_that_is_down_degrades_search_and_nothing_else(
-    client, library, unreachable, django_capture_on_commit_callbacks
+    client, library, unreachable_elasticsearch, django_capture_on_commit_callbacks
 ):
     response = client.get("/search/", {"q": "hygiene"})
     assert response.status_code == 503
