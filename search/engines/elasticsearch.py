@@ -120,7 +120,12 @@ class ItemSearch(FacetedSearch):
             chosen = self._filters.get("year")
             self._filters["year"] = Q("range", year=years) & chosen if chosen else Q("range", year=years)
         search = super().build_search().source(SOURCE_FIELDS).extra(track_total_hits=True)
-        suggester = spelling_suggester(self.parsed) if self.parsed else None
+        if not self.parsed:
+            return search
+        search = search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
+        for field in ("summary", "body"):
+            search = search.highlight(field, matched_fields=[field, f"{field}.stemmed"], **HIGHLIGHT)
+        suggester = spelling_suggester(self.parsed)
         return search.suggest("spelling", **suggester) if suggester else search
 
     def count(self) -> int:
@@ -135,17 +140,9 @@ class ItemSearch(FacetedSearch):
             return search
         return search.query(text_query(self.parsed, self.require_all))
 
-    def highlight(self, search):
-        return search
-
     def execute(self):
-        search = self._s
-        if self.parsed:
-            search = search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
-            for field in ("summary", "body"):
-                search = search.highlight(field, matched_fields=[field, f"{field}.stemmed"], **HIGHLIGHT)
         start = self.search_query.offset
-        self._s = search[start : start + self.search_query.page_size]
+        self._s = self._s[start : start + self.search_query.page_size]
         return super().execute()
 
 
