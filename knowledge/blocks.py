@@ -1,5 +1,8 @@
 """StreamField blocks for case study bodies and plain pages."""
 
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -57,6 +60,24 @@ class CaseStudyBodyBlock(blocks.StreamBlock):
     quote = QuoteBlock()
     table = TableBlock(label=_("Table"), template="knowledge/blocks/table.html")
     document = DocumentLinkBlock()
+
+    class Meta:
+        required = True
+
+    def clean(self, value):
+        value = super().clean(value)
+        # An empty paragraph is still markup (<p></p>): require words a reader can read.
+        readable = any(
+            strip_tags(str(part)).strip()
+            for child in value
+            if child.block_type in ("paragraph", "quote", "table", "heading")
+            for part in child.block.get_searchable_content(child.value)
+        )
+        if not readable:
+            raise blocks.StreamBlockValidationError(
+                non_block_errors=ErrorList([ValidationError(_("Write the case study: the body has no text yet."))])
+            )
+        return value
 
 
 class PageBodyBlock(blocks.StreamBlock):

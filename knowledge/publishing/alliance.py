@@ -19,7 +19,7 @@ from wagtail.models import (
 
 ALLIANCE_EDITORS = "Alliance editors"
 REVIEW_WORKFLOW = "Alliance review"
-REVIEW_TASK = "Review by an alliance editor"
+REVIEW_TASK = "Alliance editor review"  # Wagtail says "Sent to <task name>"
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"]
 EDITOR_COLLECTION_PERMISSIONS = {
@@ -67,11 +67,15 @@ def ensure_review_workflow() -> Workflow:
     """One review step by any alliance editor, on the whole site: partners submit, editors decide."""
     editors = ensure_alliance_editors()
     workflow, _created = Workflow.objects.get_or_create(name=REVIEW_WORKFLOW)
-    task = GroupApprovalTask.objects.filter(name=REVIEW_TASK).first()
+    # The workflow's own task, whatever it was called before; renamed to the current name.
+    task = GroupApprovalTask.objects.filter(workflow_tasks__workflow=workflow).first()
     if task is None:
         task = GroupApprovalTask.objects.create(name=REVIEW_TASK)
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    elif task.name != REVIEW_TASK:
+        task.name = REVIEW_TASK
+        task.save(update_fields=["name"])
     task.groups.add(editors)
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=Page.get_first_root_node(), defaults={"workflow": workflow})
     return workflow
 

@@ -112,3 +112,28 @@ def test_a_testimonial_without_consent_is_refused_with_a_message(editor, partner
     response = editor.post(url, data)
     assert response.status_code == 200
     assert "consent is recorded" in response.content.decode()
+
+
+def test_a_case_study_whose_body_has_no_words_is_refused(editor, partnership):
+    data = nested_form_data(
+        {
+            "title": "Empty body",
+            "slug": "empty-body",
+            "summary": "Something.",
+            "publication_date": "2025-03-01",
+            "language": "en",
+            "tags": "",
+            "licence": "CC-BY-4.0",
+            # What the editor sends when a paragraph was added but nothing typed in it.
+            "body": streamfield([("paragraph", rich_text('<p data-block-key="x1"></p>'))]),
+            "authors": inline_formset([]),
+            "outcomes": inline_formset([]),
+            "attachments": inline_formset([]),
+            "action-publish": "publish",
+        }
+    )
+    data["focus_areas"] = [FocusArea.objects.first().pk]
+    response = editor.post(reverse("wagtailadmin_pages:add", args=("knowledge", "casestudypage", partnership.pk)), data)
+    assert response.status_code == 200
+    assert "the body has no text yet" in response.content.decode()
+    assert not CaseStudyPage.objects.filter(slug="empty-body").exists()
