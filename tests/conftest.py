@@ -1,7 +1,10 @@
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import translation
 
+from search.engines.vocabulary import vocabulary
+from search.synonyms import forget_synonyms
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
 
 
@@ -32,7 +35,14 @@ def one_of_each(partnership):
 
 
 @pytest.fixture(autouse=True)
-def default_language():
-    """A request under /fr/ switches the language on; the next test starts in English again."""
+def isolated_state():
+    """Each test starts in English with empty caches: a request under /fr/ switches the language
+    on, and cached renditions or settings keyed by ids the next test's database reuses would
+    otherwise leak from one test into another."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+    for cache in caches.all():
+        cache.clear()
+    # The search's in-process copies of the vocabulary and synonyms, likewise.
+    vocabulary.invalidate()
+    forget_synonyms()
