@@ -5,16 +5,31 @@ from django.views.i18n import set_language
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
+from home.views import robots_txt
+from knowledge.api import api_router
+from knowledge.feeds import latest_items_feed, search_feed
+from knowledge.oai.views import oai_pmh
+from knowledge.views import permalink
+from search import export as search_export
 from search import views as search_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("k/<int:item_id>/", permalink, name="knowledge_permalink"),
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/autocomplete/", search_views.autocomplete_api, name="search_autocomplete"),
+    path("api/v2/", api_router.urls),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("feeds/latest.atom", latest_items_feed, name="feed_latest"),
+    path("feeds/search.atom", search_feed, name="feed_search"),
+    path("oai/", oai_pmh, name="oai_pmh"),
 ]
 
 if settings.SERVE_MEDIA:
@@ -30,7 +45,11 @@ if settings.SERVE_MEDIA:
 
 # Pages answer in English at / and in French at /fr/.
 urlpatterns += i18n_patterns(
+    path("search/export/<str:format>/", search_export.export_results, name="search_export"),
     path("search/", search_views.search_page, name="search"),
+    # Wagtail's own pattern serves only paths ending in "/"; this lets the library's
+    # in-numbers route answer at .../in-numbers/figures.csv too.
+    re_path(r"^((?:[\w\-]+/)+in-numbers/figures\.csv)$", wagtail_serve),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

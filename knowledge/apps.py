@@ -9,6 +9,7 @@ class KnowledgeConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import signals  # noqa: F401
+        from .oai import signals as oai_signals  # noqa: F401
         from .publishing.alliance import ensure_publishing_setup
 
         # After every migrate: the editors group, the review workflow, every partner group.

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.table_block",
     "wagtail.embeds",
@@ -29,6 +30,8 @@ INSTALLED_APPS = [
     "wagtail.locales",
     "wagtail.admin",
     "wagtail",
+    "wagtail.api.v2",
+    "rest_framework",
     "modelcluster",
     "taggit",
     "django_filters",
@@ -39,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",  # the sitemap.xml template wagtail.contrib.sitemaps renders
     "django_tasks_db",
 ]
 
@@ -155,6 +159,12 @@ ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
 SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
 SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
+
+# OAI-PMH (/oai/): identifiers are oai:<OAI_REPOSITORY_ID>:<page id>; unset, the site's host name
+# is used. Lists come in pages of OAI_PAGE_SIZE records with a resumption token.
+OAI_REPOSITORY_ID = env_str("OAI_REPOSITORY_ID", "")
+OAI_ADMIN_EMAIL = env_str("OAI_ADMIN_EMAIL", "")
+OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
 
 # Background work (search index updates, image renditions). Locally tasks run in-process right
 # after the commit; production uses the durable database backend and `manage.py db_worker`.

@@ -1,3 +1,4 @@
+from .harvesting import DeletedItemRecord
 from .items import (
     CaseStudyAttachment,
     CaseStudyAuthor,
@@ -21,6 +22,7 @@ __all__ = [
     "CaseStudyOutcome",
     "CaseStudyPage",
     "Country",
+    "DeletedItemRecord",
     "FocusArea",
     "Institution",
     "KnowledgeItemPage",

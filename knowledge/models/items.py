@@ -15,10 +15,13 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from .. import serializers as api
 from ..blocks import RICH_TEXT_FEATURES, CaseStudyBodyBlock
 from .partnerships import PartnershipPage
 
@@ -38,7 +41,7 @@ class KnowledgeItemTag(TaggedItemBase):
     content_object = ParentalKey("knowledge.KnowledgeItemPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class KnowledgeItemPage(Page):
+class KnowledgeItemPage(RoutablePageMixin, Page):
     """What every knowledge item carries. Not created directly: pick one of its types."""
 
     partnership = models.ForeignKey(
@@ -92,6 +95,15 @@ class KnowledgeItemPage(Page):
         index.FilterField("language"),
         index.FilterField("partnership"),
     ]
+    api_fields = [
+        APIField("summary"),
+        APIField("publication_date"),
+        APIField("language"),
+        APIField("focus_areas", serializer=api.FocusAreasField()),
+        APIField("countries", serializer=api.CountriesField()),
+        APIField("partnership", serializer=api.PartnershipField()),
+        APIField("tags", serializer=api.TagsField()),
+    ]
 
     class Meta:
         verbose_name = _("knowledge item")
@@ -108,9 +120,19 @@ class KnowledgeItemPage(Page):
     def get_context(self, request, *args, **kwargs):
         from search.related import related_items
 
+        from ..views import citation_panel
+
         context = super().get_context(request, *args, **kwargs)
         context["related"] = related_items(self)
+        context["citation"] = citation_panel(self, request)
         return context
+
+    @path("cite/<str:format>/", name="cite")
+    def cite(self, request, format):
+        """The item's citation: vancouver, apa, bibtex, ris or csl-json (knowledge/citations.py)."""
+        from ..views import citation_response
+
+        return citation_response(self, request, format)
 
     @property
     def type_label(self) -> str:
@@ -161,6 +183,14 @@ class CaseStudyPage(KnowledgeItemPage):
         ),
     ]
     search_fields = [*KnowledgeItemPage.search_fields, index.SearchField("body")]
+    api_fields = [
+        *KnowledgeItemPage.api_fields,
+        APIField("authors", serializer=api.AuthorsField()),
+        APIField("body"),
+        APIField("outcomes", serializer=api.OutcomesField()),
+        APIField("period", serializer=api.PeriodField(source="*")),
+        APIField("licence", serializer=api.LicenceField(source="*")),
+    ]
     template = "knowledge/case_study_page.html"
 
     class Meta:
@@ -255,6 +285,15 @@ class LessonPage(KnowledgeItemPage):
         index.SearchField("what_did_not"),
         index.SearchField("recommendation"),
     ]
+    api_fields = [
+        *KnowledgeItemPage.api_fields,
+        APIField("lesson"),
+        APIField("context", serializer=api.RichTextHTMLField()),
+        APIField("what_worked", serializer=api.RichTextHTMLField()),
+        APIField("what_did_not", serializer=api.RichTextHTMLField()),
+        APIField("recommendation", serializer=api.RichTextHTMLField()),
+        APIField("case_study_links", serializer=api.CaseStudyLinksField()),
+    ]
     template = "knowledge/lesson_page.html"
 
     class Meta:
@@ -311,6 +350,14 @@ class TestimonialPage(KnowledgeItemPage):
         MultiFieldPanel(KnowledgeItemPage.metadata_panels, heading=_("About this testimonial")),
     ]
     search_fields = [*KnowledgeItemPage.search_fields, index.SearchField("quote")]
+    api_fields = [
+        *KnowledgeItemPage.api_fields,
+        APIField("quote"),
+        APIField("speaker", serializer=api.SpeakerField()),
+        APIField("speaker_role"),
+        APIField("institution", serializer=api.InstitutionField()),
+        APIField("given_on"),
+    ]
     template = "knowledge/testimonial_page.html"
 
     class Meta:

@@ -1,6 +1,7 @@
 """The library: index of partnerships and their knowledge items, with listings by focus area and country."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -83,3 +84,28 @@ class LibraryIndexPage(RoutablePageMixin, Page):
             "knowledge/partnership_list.html",
             {"page": self, "partnerships": partnerships},
         )
+
+    @path("in-numbers/", name="in_numbers")
+    def in_numbers(self, request):
+        from ..figures import library_figures
+
+        return TemplateResponse(
+            request, "knowledge/in_numbers.html", {"page": self, "groups": library_figures(within=self)}
+        )
+
+    # Wagtail routes every path with a trailing slash; config/urls.py sends .../figures.csv here.
+    @path("in-numbers/figures.csv/", name="in_numbers_csv")
+    def in_numbers_csv(self, request):
+        from ..figures import figures_csv, library_figures
+
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="esther-knowledge-hub-figures.csv"'
+        figures_csv(library_figures(within=self), response, request)
+        return response
+
+    def get_sitemap_urls(self, request=None):
+        # The figures page is a route, not a page of the tree, so the sitemap is told about it.
+        urls = super().get_sitemap_urls(request)
+        if urls:
+            urls.append({"location": urls[0]["location"] + "in-numbers/", "lastmod": urls[0].get("lastmod")})
+        return urls

@@ -14,7 +14,7 @@ from wagtail.search import index
 from .taxonomy import Country
 
 # Sub-paths of the library index that its routes answer; a partnership may not take them.
-RESERVED_LIBRARY_SLUGS = {"focus-areas", "countries", "partnerships"}
+RESERVED_LIBRARY_SLUGS = {"focus-areas", "countries", "partnerships", "in-numbers"}
 
 year_validators = [MinValueValidator(1990), MaxValueValidator(2100)]
 

@@ -119,7 +119,9 @@ def test_an_invited_partner_sets_a_password_and_reaches_only_their_partnership(c
     message = mail.outbox[-1]
     assert message.to == ["awa.traore@example.org"]
     assert "Lyon–Bamako laboratory partnership" in message.subject
-    link = re.search(r"http://testserver(/admin/password_reset/confirm/\S+/)", message.body).group(1)
+    found = re.search(r"http://testserver(/admin/password_reset/confirm/\S+/)", message.body)
+    assert found, message.body
+    link = found.group(1)
 
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
     response = client.post(form_url, {"new_password1": "Sahel-2026-lab!", "new_password2": "Sahel-2026-lab!"})

@@ -1,0 +1,143 @@
+"""Atom feeds: the latest items, and any search as a feed (/feeds/search.atom takes /search/'s parameters)."""
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from search.engines import EngineUnavailable
+from search.forms import PAGE_SIZES, SearchForm
+from search.service import run_search
+
+from .selectors import published_items
+from .syndication import ItemDescription, describe_items
+
+logger = logging.getLogger(__name__)
+LATEST_COUNT = 50
+
+
+class MultiAuthorAtomFeed(Atom1Feed):
+    """Atom with every author of an entry (Django writes one) and the entry's own language."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if item.get("language"):
+            attributes["xml:lang"] = item["language"]
+        return attributes
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item.get("authors", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
+@dataclass
+class FeedRequest:
+    """What a feed shows, worked out once per request (feed instances are shared between requests)."""
+
+    request: HttpRequest
+    entries: list[ItemDescription]
+    title: str
+    link: str
+
+
+class BadFeedRequest(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+class ItemFeed(Feed):
+    feed_type = MultiAuthorAtomFeed
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except BadFeedRequest as error:
+            return HttpResponse(str(error), status=error.status, content_type="text/plain; charset=utf-8")
+
+    def title(self, obj: FeedRequest) -> str:
+        return obj.title
+
+    def link(self, obj: FeedRequest) -> str:
+        return obj.link
+
+    def feed_url(self, obj: FeedRequest) -> str:
+        return obj.request.get_full_path()
+
+    def subtitle(self, obj: FeedRequest) -> str:
+        return _("Case studies, lessons learned and testimonials from global health partnerships.")
+
+    def items(self, obj: FeedRequest) -> list[ItemDescription]:
+        return obj.entries
+
+    def item_title(self, item: ItemDescription) -> str:
+        return item.page.title
+
+    def item_description(self, item: ItemDescription) -> str:
+        return item.page.summary
+
+    def item_link(self, item: ItemDescription) -> str:
+        return item.url
+
+    def item_guid(self, item: ItemDescription) -> str:
+        return item.permanent_url
+
+    def item_pubdate(self, item: ItemDescription):
+        return item.published
+
+    def item_updateddate(self, item: ItemDescription):
+        return item.page.last_published_at
+
+    def item_categories(self, item: ItemDescription) -> list[str]:
+        return item.focus_areas
+
+    def item_extra_kwargs(self, item: ItemDescription) -> dict:
+        return {"authors": item.creators, "language": item.page.language}
+
+
+class LatestItemsFeed(ItemFeed):
+    def get_object(self, request, *args, **kwargs) -> FeedRequest:
+        entries = describe_items(request, published_items()[:LATEST_COUNT])
+        title = _("ESTHER Knowledge Hub: latest items")
+        return FeedRequest(request, entries, title, "/")
+
+
+class SearchFeed(ItemFeed):
+    def get_object(self, request, *args, **kwargs) -> FeedRequest:
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            raise BadFeedRequest(form.error_text())
+        query = form.to_query()
+        # A feed is read newest first whatever order the page was sorted in; without page_size it
+        # carries as many entries as the largest search page.
+        page_size = query.page_size if "page_size" in request.GET else max(PAGE_SIZES)
+        query = dataclasses.replace(query, sort="newest", page_size=page_size)
+        try:
+            search = run_search(query)
+        except EngineUnavailable as error:
+            logger.error("Search engine unavailable: %s", error)
+            raise BadFeedRequest(
+                _("Search is unavailable for a moment; please try again in a few minutes."), 503
+            ) from error
+        ids = [hit.id for hit in search.results.hits]
+        # Read from the database, not the index: what the feed shows is what is live and public now.
+        pages = published_items().filter(pk__in=ids).in_bulk()
+        entries = describe_items(request, [pages[pk] for pk in ids if pk in pages])
+        text = form.cleaned_data.get("q")
+        title = (
+            _("ESTHER Knowledge Hub: search for “%(q)s”") % {"q": text} if text else _("ESTHER Knowledge Hub: search")
+        )
+        link = reverse("search") + "?" + request.GET.urlencode()
+        return FeedRequest(request, entries, title, link)
+
+
+latest_items_feed = LatestItemsFeed()
+search_feed = SearchFeed()

@@ -1,0 +1,52 @@
+"""Permanent links to knowledge items and their citations in each format."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from . import citations
+from .models import KnowledgeItemPage
+
+
+@require_safe
+def permalink(request: HttpRequest, item_id: int) -> HttpResponse:
+    """/k/<id>/: wherever the item lives now (title, slug and partnership may change). 302, so never cached for ever."""
+    item = get_object_or_404(KnowledgeItemPage.objects.live().public(), pk=item_id)
+    return redirect(item.get_url(request))
+
+
+def citation_response(page: KnowledgeItemPage, request: HttpRequest, format: str) -> HttpResponse:
+    """The item's citation in one of citations.FORMATS; the page's own route, so drafts and private items 404."""
+    if format not in citations.FORMATS:
+        raise Http404("Unknown citation format")
+    item = citations.csl_item(page, citations.CitationSource.for_request(request))
+    if format in citations.TEXT_STYLES:
+        return HttpResponse(citations.render_text(item, format) + "\n", content_type="text/plain; charset=utf-8")
+    if format == "bibtex":
+        body = citations.to_bibtex([item])
+    elif format == "ris":
+        body = citations.to_ris([item])
+    else:
+        body = citations.to_csl_json([item])
+    response = HttpResponse(body, content_type=citations.DOWNLOADS[format][0])
+    response["Content-Disposition"] = content_disposition_header(True, citations.download_filename(page, format))
+    return response
+
+
+def citation_panel(page: KnowledgeItemPage, request: HttpRequest) -> dict | None:
+    """What the item page's Cite panel shows: the two text styles, the permanent link, the downloads."""
+    if page.pk is None:  # the preview of an item not yet saved has no permanent link
+        return None
+    source = citations.CitationSource.for_request(request)
+    item = citations.csl_item(page, source)
+    base = page.get_url(request) or page.url_path
+    return {
+        "vancouver": citations.render_text(item, "vancouver"),
+        "apa": citations.render_text(item, "apa"),
+        "permalink": item["URL"],
+        "downloads": [
+            {"format": name, "label": label, "url": base + page.reverse_subpage("cite", kwargs={"format": name})}
+            for name, label in (("bibtex", "BibTeX"), ("ris", "RIS"), ("csl-json", "CSL-JSON"))
+        ],
+    }
