@@ -1,4 +1,5 @@
-"""/search/export/<format>/: every result of a search (not just one page) as CSV, JSON, BibTeX, RIS or CSL-JSON.
+"""/search/export/<format>/: every result of a search (not just one page) as CSV, JSON, BibTeX, RIS,
+CSL-JSON, or a Vancouver or APA reference list.
 
 Takes the parameters of /search/, runs the same search, walks its result pages and streams the
 items as it goes, up to EXPORT_MAX items. Items are read back from the database as live and
@@ -38,6 +39,9 @@ FORMATS = {
     "bibtex": (citations.DOWNLOADS["bibtex"][0], "bib"),
     "ris": (citations.DOWNLOADS["ris"][0], "ris"),
     "csl-json": (citations.DOWNLOADS["csl-json"][0], "json"),
+    # Reference lists ready to paste, one numbered reference per item.
+    "vancouver": ("text/plain; charset=utf-8", "txt"),
+    "apa": ("text/plain; charset=utf-8", "txt"),
 }
 CSV_COLUMNS = (
     "title",
@@ -147,6 +151,14 @@ def _csl_json(batches, source) -> Iterator[str]:
     yield "]\n"
 
 
+def _reference_list(batches, source, style: str) -> Iterator[str]:
+    number = 0
+    for batch in batches:
+        for item in citations.csl_items(batch, source):
+            number += 1
+            yield f"{number}. {citations.render_text(item, style)}\n"
+
+
 def _citations(batches, source, write) -> Iterator[str]:
     for batch in batches:
         if batch:
@@ -162,6 +174,8 @@ def _stream(format: str, batches, source, total: int, language: str) -> Iterator
             yield from _json(batches, source, total)
         elif format == "csl-json":
             yield from _csl_json(batches, source)
+        elif format in citations.TEXT_STYLES:
+            yield from _reference_list(batches, source, format)
         else:
             yield from _citations(batches, source, citations.to_bibtex if format == "bibtex" else citations.to_ris)
 

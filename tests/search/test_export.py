@@ -115,6 +115,20 @@ def test_bibtex_ris_and_csl_json_hold_every_result(client, corpus):
     assert [item["id"] for item in items] == [f"esther{pk}" for pk in expected]
 
 
+def test_vancouver_and_apa_reference_lists_number_every_result(client, corpus):
+    expected = api_ids(client, sort="newest")
+    csl = json.loads(body(client.get(EXPORT.format("csl-json"), {"sort": "newest"})))
+    for style in ("vancouver", "apa"):
+        response = client.get(EXPORT.format(style), {"sort": "newest"})
+        assert response["Content-Type"] == "text/plain; charset=utf-8"
+        lines = body(response).splitlines()
+        assert [line.split(". ", 1)[0] for line in lines] == [str(n) for n in range(1, len(expected) + 1)]
+        for line, item in zip(lines, csl, strict=True):
+            assert item["title"] in line and f"http://testserver/k/{item['id'].removeprefix('esther')}/" in line
+        if style == "apa":
+            assert all(f"({item['issued']['date-parts'][0][0]})" in line for line, item in zip(lines, csl, strict=True))
+
+
 def test_drafts_and_private_items_are_never_exported(client, corpus, committed):
     with committed():
         make_case_study(corpus["kisumu"], title="Draft about dialysis", live=False)
