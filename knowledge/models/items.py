@@ -202,6 +202,13 @@ class CaseStudyPage(KnowledgeItemPage):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The work cannot end before it started.")})
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # One query for every author with their person and institution (a preview's unsaved
+        # authors come from memory, where select_related does nothing).
+        context["authors"] = self.authors.select_related("person__institution")
+        return context
+
     @property
     def licence_url(self) -> str:
         return self.LICENCE_URLS.get(self.licence, "")

@@ -236,3 +236,23 @@ def test_a_pdf_in_a_restricted_collection_is_not_offered(client, partnership):
     page = make_case_study(partnership, attachments=[CaseStudyAttachment(document=pdf)])
     assert meta(head(client.get(page.url)), "citation_pdf_url") == []
     assert client.get("/api/v2/documents/").json()["meta"]["total_count"] == 0
+
+
+def test_case_study_page_queries_do_not_grow_with_its_authors(client, library):
+    partnership = make_partnership(library)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    def with_authors(n):
+        page = make_case_study(partnership)
+        for position in range(n):
+            CaseStudyAuthor.objects.create(page=page, person=PersonFactory(), sort_order=position)
+        return page
+
+    one, three = with_authors(1), with_authors(3)
+    client.get(one.url)  # per-process caches
+    assert count(three.url) == count(one.url)
+    assert three.authors.first().person.name in client.get(three.url).content.decode()
