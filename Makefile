@@ -30,11 +30,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
+# The test settings, whatever DJANGO_SETTINGS_MODULE this Makefile exports for the other verbs
+# (pytest-django lets the environment win over pyproject.toml).
 test: install  ## the whole suite on SQLite; again on PostgreSQL when TEST_POSTGRES_URL is set
-	$(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL"; \
-		DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -m "not browser" -p no:randomly; \
+		DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -m "not browser" -p no:randomly; \
 	fi
 
 lint: install
