@@ -46,3 +46,18 @@ def isolated_state():
     # The search's in-process copies of the vocabulary and synonyms, likewise.
     vocabulary.invalidate()
     forget_synonyms()
+
+
+@pytest.fixture
+def queries_for(client):
+    """How many SQL queries a GET of a URL makes (it must answer 200): for tests that a page's
+    cost does not grow with its content."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, url
+        return len(queries)
+
+    return count

@@ -7,8 +7,6 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from lxml import html as lxml_html
 from PIL import Image as PILImage
 from pyld import jsonld
@@ -206,13 +204,8 @@ def test_unpublished_changes_and_private_items_stay_out_of_metadata(client, part
     assert client.get(draft.url).status_code == 404
 
 
-def test_item_page_queries_do_not_grow_with_its_taxonomy(client, library):
+def test_item_page_queries_do_not_grow_with_its_taxonomy(client, library, queries_for):
     partnership = make_partnership(library)
-
-    def count(url):
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
 
     small = make_lesson(partnership, focus=("health-policy",), countries=["KE"], tags=["a"])
     large = make_lesson(
@@ -222,7 +215,7 @@ def test_item_page_queries_do_not_grow_with_its_taxonomy(client, library):
         tags=["a", "b", "c"],
     )
     client.get(small.url)  # per-process caches
-    assert count(large.url) == count(small.url)
+    assert queries_for(large.url) == queries_for(small.url)
 
 
 def test_a_pdf_in_a_restricted_collection_is_not_offered(client, partnership):
@@ -238,13 +231,8 @@ def test_a_pdf_in_a_restricted_collection_is_not_offered(client, partnership):
     assert client.get("/api/v2/documents/").json()["meta"]["total_count"] == 0
 
 
-def test_case_study_page_queries_do_not_grow_with_its_authors(client, library):
+def test_case_study_page_queries_do_not_grow_with_its_authors(client, library, queries_for):
     partnership = make_partnership(library)
-
-    def count(url):
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
 
     def with_authors(n):
         page = make_case_study(partnership)
@@ -254,5 +242,5 @@ def test_case_study_page_queries_do_not_grow_with_its_authors(client, library):
 
     one, three = with_authors(1), with_authors(3)
     client.get(one.url)  # per-process caches
-    assert count(three.url) == count(one.url)
+    assert queries_for(three.url) == queries_for(one.url)
     assert three.authors.first().person.name in client.get(three.url).content.decode()
