@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from .models import Country, FocusArea, Institution, KnowledgeItemPage, PartnershipPage
+from .models.taxonomy import region_name
 from .selectors import ITEM_TYPES, home_figures
 
 GROUP_LABELS = {
@@ -91,13 +92,19 @@ def library_figures(within: Page) -> list[FigureGroup]:
         for slug, model in ITEM_TYPES.items()
     ]
     areas = [
-        Figure("focus_area", area.slug, area.name, area.n, {"focus_area": area.slug})
+        Figure("focus_area", area.slug, area.localized_name, area.n, {"focus_area": area.slug})
         for area in FocusArea.objects.annotate(
             n=Count("knowledge_items", filter=Q(knowledge_items__in=item_ids), distinct=True)
         ).order_by("sort_order", "name")
     ]
     regions = [
-        Figure("region", row["region_slug"], row["region"], row["n"], {"region": row["region_slug"]})
+        Figure(
+            "region",
+            row["region_slug"],
+            region_name(row["region_slug"], row["region"]),
+            row["n"],
+            {"region": row["region_slug"]},
+        )
         for row in Country.objects.exclude(region_slug="")
         .filter(knowledge_items__in=item_ids)
         .values("region_slug", "region")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Country, FocusArea
 from .models.items import Language
+from .models.taxonomy import region_name
 from .selectors import ITEM_TYPES
 
 
@@ -20,10 +21,10 @@ class LibraryFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].choices = [(area.slug, area.name) for area in FocusArea.objects.all()]
+        self.fields["focus_area"].choices = [(area.slug, area.localized_name) for area in FocusArea.objects.all()]
         countries = list(Country.objects.values_list("code", "name", "region_slug", "region"))
         self.fields["country"].choices = [(code, name) for code, name, *_rest in countries]
-        self.fields["region"].choices = sorted({(slug, name) for *_rest, slug, name in countries if slug})
+        self.fields["region"].choices = sorted({(slug, region_name(slug, name)) for *_rest, slug, name in countries if slug})
 
     def clean(self):
         cleaned = super().clean()

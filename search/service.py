@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
+from knowledge.models.taxonomy import region_name
 
 from .engines import EngineResults, Hit, get_engine
 from .query import FACETS, SearchQuery, parse_text
@@ -90,13 +91,13 @@ def _labels(facet: str, values: list[str]) -> dict[str, str]:
     if facet == "type":
         return {value: str(TYPE_LABELS.get(value, value)) for value in values}
     if facet == "focus_area":
-        return dict(FocusArea.objects.filter(slug__in=values).values_list("slug", "name"))
+        return {area.slug: area.localized_name for area in FocusArea.objects.filter(slug__in=values)}
     if facet == "country":
         return {
             c.code: c.localized_name for c in Country.objects.filter(code__in=values).only("code", "name", "name_fr")
         }
     if facet == "region":
-        return {value: _region_names().get(value, value) for value in values}
+        return {value: region_name(value, _region_names().get(value, value)) for value in values}
     if facet == "partnership":
         return dict(PartnershipPage.objects.filter(slug__in=values).values_list("slug", "title"))
     if facet == "language":

@@ -14,11 +14,20 @@ class FocusArea(index.Indexed, models.Model):
     """One of the five focus areas of the alliance charter."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
+    name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(_("description in French"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_fr"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("description_fr"),
+        FieldPanel("sort_order"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -28,6 +37,35 @@ class FocusArea(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def localized_name(self) -> str:
+        return _in_reader_language(self.name, self.name_fr)
+
+    @property
+    def localized_description(self) -> str:
+        return _in_reader_language(self.description, self.description_fr)
+
+
+def _in_reader_language(english: str, french: str) -> str:
+    """The French text for readers of the French interface, when there is one."""
+    if french and (get_language() or "").startswith("fr"):
+        return french
+    return english
+
+
+# The UN M49 regions, translated with the interface (the seeded names are English).
+REGION_NAMES = {
+    "africa": _("Africa"),
+    "americas": _("Americas"),
+    "asia": _("Asia"),
+    "europe": _("Europe"),
+    "oceania": _("Oceania"),
+}
+
+
+def region_name(slug: str, fallback: str = "") -> str:
+    return str(REGION_NAMES.get(slug, fallback or slug))
 
 
 class Country(index.Indexed, models.Model):
@@ -78,9 +116,7 @@ class Country(index.Indexed, models.Model):
 
     @property
     def localized_name(self) -> str:
-        if self.name_fr and (get_language() or "").startswith("fr"):
-            return self.name_fr
-        return self.name
+        return _in_reader_language(self.name, self.name_fr)
 
     @property
     def flag(self) -> str:

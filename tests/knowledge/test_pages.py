@@ -123,3 +123,13 @@ def test_pages_answer_under_the_french_prefix_until_translated(client, one_of_ea
     assert response.status_code == 200
     assert '<html lang="fr">' in response.content.decode()
     assert "Cutting surgical site infections in Bamako" in response.content.decode()
+
+
+def test_french_readers_see_focus_areas_and_regions_in_french(client, one_of_each):
+    page = client.get("/fr" + one_of_each["case_study"].url).content.decode()
+    assert "Politiques de santé" in page or "Qualité et sécurité des soins" in page
+    focus = client.get("/fr/library/focus-areas/health-policy/").content.decode()
+    assert "<h1>Politiques de santé</h1>" in focus
+    api = client.get("/fr/search/", {"region": "africa"}).content.decode()
+    assert "Afrique" in api
+    assert "Health policy" in client.get("/library/focus-areas/health-policy/").content.decode()
