@@ -24,7 +24,9 @@ class LibraryFilterForm(forms.Form):
         self.fields["focus_area"].choices = [(area.slug, area.localized_name) for area in FocusArea.objects.all()]
         countries = list(Country.objects.values_list("code", "name", "region_slug", "region"))
         self.fields["country"].choices = [(code, name) for code, name, *_rest in countries]
-        self.fields["region"].choices = sorted({(slug, region_name(slug, name)) for *_rest, slug, name in countries if slug})
+        self.fields["region"].choices = sorted(
+            {(slug, region_name(slug, name)) for *_rest, slug, name in countries if slug}
+        )
 
     def clean(self):
         cleaned = super().clean()
