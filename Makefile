@@ -32,11 +32,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 # The test settings, whatever DJANGO_SETTINGS_MODULE this Makefile exports for the other verbs
 # (pytest-django lets the environment win over pyproject.toml).
+# Two workers for the database tests (the machines have two cores); the browser tests share one
+# demo site, so they run in a single process.
 test: install  ## the whole suite on SQLite; again on PostgreSQL when TEST_POSTGRES_URL is set
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n 2 -m "not browser"
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL"; \
-		DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -m "not browser" -p no:randomly; \
+		DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n 2 -m "not browser" -p no:randomly; \
 	fi
 
 lint: install
