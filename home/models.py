@@ -117,5 +117,16 @@ class SiteSettings(BaseSiteSetting):
 
     panels = [FieldPanel("publisher"), FieldPanel("sample_content_notice")]
 
+    @classmethod
+    def publisher_for(cls, request) -> str:
+        """Who citations, metadata, feeds and OAI-PMH name as publisher: this setting for the
+        request's site, else the site's name."""
+        from django.conf import settings
+        from wagtail.models import Site
+
+        site = Site.find_for_request(request)
+        publisher = cls.for_site(site).publisher if site is not None else ""
+        return publisher or settings.WAGTAIL_SITE_NAME
+
     class Meta:
         verbose_name = _("site settings")

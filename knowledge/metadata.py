@@ -182,9 +182,6 @@ def item_metadata(page: KnowledgeItemPage, request) -> ItemMetadata:
     from home.models import SiteSettings
 
     site = Site.find_for_request(request)
-    publisher = ""
-    if site is not None:
-        publisher = SiteSettings.for_site(site).publisher
     site_name = (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
     partnership_url = ""
     if page.partnership is not None:
@@ -196,7 +193,7 @@ def item_metadata(page: KnowledgeItemPage, request) -> ItemMetadata:
         page=page,
         url=page.get_full_url(request),
         site_name=site_name,
-        publisher=publisher or settings.WAGTAIL_SITE_NAME,
+        publisher=SiteSettings.publisher_for(request),
         authors=_authors(page),
         # The page's own relations, so a preview describes the draft being previewed.
         focus_areas=list(page.focus_areas.all()),

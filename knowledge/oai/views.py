@@ -92,7 +92,7 @@ class Answer:
     @property
     def publisher(self) -> str:
         if not hasattr(self, "_publisher"):
-            self._publisher = SiteSettings.for_request(self.request).publisher
+            self._publisher = SiteSettings.publisher_for(self.request)
         return self._publisher
 
     def xml(self) -> bytes:

@@ -270,3 +270,13 @@ def test_the_editors_preview_cites_the_version_being_edited(case_study):
 def test_link_checkers_may_ask_for_a_permanent_link_with_head(client, one_of_each):
     response = client.head(f"/k/{one_of_each['case_study'].pk}/")
     assert response.status_code == 302 and response["Location"] == one_of_each["case_study"].url
+
+
+def test_a_new_title_or_publisher_shows_in_the_cite_panel_at_once(client, case_study, publisher):
+    # Renderings are cached: the cache must follow every change of what they say.
+    assert case_study.title in client.get(f"{case_study.url}cite/vancouver/").content.decode()
+    case_study.title = "Hand rub made on site"
+    case_study.save_revision().publish()
+    assert "Hand rub made on site" in client.get(f"{case_study.url}cite/vancouver/").content.decode()
+    SiteSettings.objects.filter(site__is_default_site=True).update(publisher="Alliance ESTHER")
+    assert "Alliance ESTHER" in client.get(f"{case_study.url}cite/apa/").content.decode()
