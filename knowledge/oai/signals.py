@@ -14,11 +14,15 @@ from .records import item_sets
 
 
 def _record_withdrawn(items) -> None:
+    # One statement however many items go (a partnership deleted with all its items).
     now = timezone.now()
-    for item in items.prefetch_related("focus_areas", "content_type"):
-        DeletedItemRecord.objects.update_or_create(
-            page_id=item.pk, defaults={"deleted_at": now, "sets": f" {' '.join(item_sets(item))} "}
-        )
+    records = [
+        DeletedItemRecord(page_id=item.pk, deleted_at=now, sets=f" {' '.join(item_sets(item))} ")
+        for item in items.prefetch_related("focus_areas", "content_type")
+    ]
+    DeletedItemRecord.objects.bulk_create(
+        records, update_conflicts=True, unique_fields=["page_id"], update_fields=["deleted_at", "sets"]
+    )
 
 
 def _public_items_under(page: Page):
