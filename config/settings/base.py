@@ -143,14 +143,34 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+
+# Uploads ---------------------------------------------------------------------------------------
+# What partners may upload, and how it is served back (docs/SECURITY.md, "Uploads and editor
+# content"). The admin's image and document forms add checks Wagtail lacks: an image's pixels are
+# counted from its header before anything is decoded, and a document's content must match its
+# extension (knowledge/uploads.py).
+WAGTAILIMAGES_IMAGE_FORM_BASE = "knowledge.uploads.ImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "knowledge.uploads.DocumentForm"
+# Bitmaps only: an SVG is a document that can carry scripts.
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# 25 megapixels takes a 24 MP camera's photos (6000 x 4000) and every phone's usual output; pages
+# never show more than a few megapixels. Renditions decode the whole image, up to 100 MB at 4 bytes
+# a pixel, so this bounds what one upload can cost a worker.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
+# What partners publish: reports and papers, slides, spreadsheets and data. Each has a content
+# check. Not zip (opaque: it could carry anything, under our name), not rtf or the pre-2007 Office
+# formats (they embed OLE objects and macros), never svg, html or xml (pages that run scripts).
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
-# Documents go through Wagtail's view (permissions, content-disposition), never straight
-# from the media folder.
+# Documents go through Wagtail's view (/documents/<id>/<name>: collection privacy, permissions),
+# never straight from the media folder (config/urls.py serves only images from it).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Only PDFs open in the browser; every other type downloads as an attachment. Whatever is served
+# gets "Content-Security-Policy: default-src 'none'" and "X-Content-Type-Options: nosniff".
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+# ------------------------------------------------------------------------------------------------
 
 # Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL
 # points at an Elasticsearch 8 or 9 cluster.
