@@ -8,10 +8,14 @@ from django.views.decorators.http import require_safe
 from . import citations
 from .models import KnowledgeItemPage
 
+MAX_ID = 2**63 - 1  # page ids are 64-bit
+
 
 @require_safe
 def permalink(request: HttpRequest, item_id: int) -> HttpResponse:
     """/k/<id>/: wherever the item lives now (title, slug and partnership may change). 302, so never cached for ever."""
+    if item_id > MAX_ID:  # the database cannot even compare it (OverflowError, a 500)
+        raise Http404("No such item")
     item = get_object_or_404(KnowledgeItemPage.objects.live().public(), pk=item_id)
     return redirect(item.get_url(request))
 
