@@ -143,6 +143,13 @@ def opendocument(mimetype: str, *, macros: bool = False) -> bytes:
     return office_zip(members, stored_first="mimetype")
 
 
+def corrupt_opendocument(mimetype: str) -> bytes:
+    """An OpenDocument zip whose (compressed) mimetype member holds broken deflate data."""
+    data = bytearray(office_zip({"mimetype": mimetype.encode() * 3, "content.xml": b"<x/>"}))
+    data[38:48] = b"\xff" * 10  # just past the first local header and its name
+    return bytes(data)
+
+
 ODT, ODS, ODP = (f"application/vnd.oasis.opendocument.{kind}" for kind in ("text", "spreadsheet", "presentation"))
 
 
@@ -336,6 +343,7 @@ def test_the_allowed_document_types_are_the_ones_with_a_content_check():
         ("slides.pptx", PDF, mismatch("pptx", "a PowerPoint presentation")),
         ("report.odt", opendocument(ODS), mismatch("odt", "an OpenDocument text")),
         ("report.odt", opendocument(ODT, macros=True), MACROS),
+        ("report.odt", corrupt_opendocument(ODT), mismatch("odt", "an OpenDocument text")),
         ("figures.ods", HTML_PAGE, mismatch("ods", "an OpenDocument spreadsheet")),
         ("slides.odp", office_zip({"content.xml": b"<x/>"}), mismatch("odp", "an OpenDocument presentation")),
         ("notes.txt", HTML_PAGE, MARKUP),
