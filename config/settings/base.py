@@ -1,11 +1,12 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_str
+from .env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,10 +45,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",  # the sitemap.xml template wagtail.contrib.sitemaps renders
     "django_tasks_db",
+    "config.security",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.csp.SiteCSPMiddleware",
+    "config.security.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,6 +62,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "config.security.ratelimit.RateLimitMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,6 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out username or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["config.security.login.SignInThrottleBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -190,6 +202,117 @@ OAI_PAGE_SIZE = env_int("OAI_PAGE_SIZE", 100)
 # after the commit; production uses the durable database backend and `manage.py db_worker`.
 # Search updates are durable either way: they wait in the index queue until applied.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Security ---------------------------------------------------------------------------------------
+# What each setting defends, and the tests that prove it: docs/SECURITY.md.
+
+# Reverse proxies in front of the site that each append the address they received a request
+# from to X-Forwarded-For. The client's address (for rate limits and sign-in throttling) is then
+# the TRUSTED_PROXY_COUNT-th entry from the right; with 0 the header is never read, since anyone
+# can send it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+SECURITY_ADMIN_PATH = "/admin/"
+# The admin would otherwise ask releases.wagtail.org for new versions from every editor's browser.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views lift it to SAMEORIGIN for the admin's preview panel
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
+
+# Content-Security-Policy (django-csp). The public site runs no inline script or style and loads
+# nothing from elsewhere. JSON-LD blocks (<script type="application/ld+json">) are data, which
+# browsers neither run nor check against script-src. Images may come from MEDIA_URL's host or
+# from CSP_MEDIA_ORIGINS when uploads live in object storage.
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS", [])
+if MEDIA_URL.startswith(("https://", "http://")):
+    CSP_MEDIA_ORIGINS.append("/".join(MEDIA_URL.split("/")[:3]))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *CSP_MEDIA_ORIGINS],
+        "media-src": ["'self'", *CSP_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Wagtail's admin (/admin/) needs more; each addition was found by opening the admin's pages in
+# Chromium under the strict policy and reading the violations (docs/SECURITY.md lists them).
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        # Wagtail's date and time widgets, choosers and inline panels write inline <script> whose
+        # text differs per field, and widgets render without the request, so no hash or nonce fits.
+        "script-src": ["'self'", "'unsafe-inline'"],
+        # Wagtail's bundled libraries insert <style> elements at run time.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        # Upload forms show each chosen image before sending it, from a blob: URL.
+        "img-src": ["'self'", "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        # The editor's preview panel shows the page in an iframe from the admin itself.
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Pages of the admin anyone can reach keep the strict policy: sign-in and password reset.
+CSP_ADMIN_STRICT_PATHS = ("login/", "password_reset/")
+
+# Rate limits per client address (config/security/ratelimit.py): "60/m" is 60 requests a minute,
+# also "10/5m", "1000/h", "30/20s"; "off" lifts a limit. Counted in the RATE_LIMIT_CACHE cache.
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMITS = {
+    # /search/, /api/search/, /feeds/search.atom
+    "search": env_str("RATE_LIMIT_SEARCH", "60/m"),
+    # /api/search/autocomplete/: the search box asks once per pause in typing
+    "autocomplete": env_str("RATE_LIMIT_AUTOCOMPLETE", "120/m"),
+    # /search/export/<format>/: up to 1,000 items each
+    "export": env_str("RATE_LIMIT_EXPORT", "10/m"),
+    # /api/v2/ and /oai/
+    "api": env_str("RATE_LIMIT_API", "120/m"),
+}
+# "memory" counts in each process's own memory: with several gunicorn workers each has its own
+# counts, so a client gets up to workers x the limit. "database" shares the counts between all
+# processes and machines (run `manage.py createcachetable` once).
+RATE_LIMIT_CACHE_BACKEND = env_str("RATE_LIMIT_CACHE", "memory")
+RATE_LIMIT_CACHE = "ratelimit"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rate_limit_cache"}
+        if RATE_LIMIT_CACHE_BACKEND == "database"
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),
+}
+
+# Sign-in throttling (django-axes; config/security/login.py): after LOGIN_FAILURE_LIMIT failed
+# attempts for one username, or from one address, signing in is refused for LOGIN_COOLOFF_MINUTES
+# to that username and that address, the same way whether the account exists or not.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "config.security.login.attempted_username"
+AXES_LOCKOUT_CALLABLE = "config.security.login.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# Failed attempts are kept until their cool-off ends; successful sign-ins are not logged.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+
+# Where to report a security flaw: an e-mail address or https:// URL, published at
+# /.well-known/security.txt (RFC 9116) and in docs/SECURITY.md.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", "")
+SECURITY_POLICY_URL = env_str("SECURITY_POLICY_URL", "")
+# ------------------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -8,3 +8,5 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-productio
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+# A placeholder so that /.well-known/security.txt can be seen locally; production derives its own.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", "mailto:security@example.org")

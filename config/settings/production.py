@@ -2,7 +2,8 @@
 
 Required: SECRET_KEY, ALLOWED_HOSTS. Optional: DATABASE_URL, MEDIA_ROOT/MEDIA_URL or
 AWS_STORAGE_BUCKET_NAME (object storage), DJANGO_SECURE_SSL_REDIRECT, DJANGO_HSTS_SECONDS,
-DJANGO_HSTS_PRELOAD, DJANGO_BEHIND_PROXY, EMAIL_URL-style EMAIL_* settings. See README.
+DJANGO_HSTS_PRELOAD, DJANGO_BEHIND_PROXY, TRUSTED_PROXY_COUNT, SECURITY_CONTACT, the rate limits
+and sign-in throttling (docs/SECURITY.md), EMAIL_URL-style EMAIL_* settings. See README.
 """
 
 from .base import *  # noqa: F403
@@ -18,18 +19,24 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # HTTPS everywhere. Behind a TLS-terminating proxy set DJANGO_BEHIND_PROXY=true so Django
-# trusts its X-Forwarded-Proto header.
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# trusts its X-Forwarded-Proto header, and (unless TRUSTED_PROXY_COUNT says how many proxies there
+# are) the last address that one proxy adds to X-Forwarded-For as the client's.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-X_FRAME_OPTIONS = "DENY"
+# nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, X-Frame-Options, CSP: base.py, everywhere.
+
+# Where to report a security flaw (/.well-known/security.txt): RFC 2142's security@ mailbox of the
+# site's domain unless SECURITY_CONTACT names another address or an https:// page.
+_domain = ALLOWED_HOSTS[0].lstrip(".")
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", "" if "*" in _domain else f"mailto:security@{_domain}")
 
 # WhiteNoise serves the collected static files, compressed and with far-future cache headers.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
