@@ -1,4 +1,5 @@
-"""Per-client request limits on search, exports, feeds of searches and the machine APIs.
+"""Per-client request limits on search, exports, feeds of searches, the machine APIs and the forms
+that guess a secret or send e-mail.
 
 A fixed window per client and group, counted in Django's cache with one `incr` per request
 (plus an `add` on the first request of a window). Past the limit the answer is 429 with a
@@ -33,9 +34,12 @@ VIEW_GROUPS = {
     "search_autocomplete": "autocomplete",
     "search_export": "export",
     "oai_pmh": "api",
+    # Forms that guess a secret or send e-mail: a private page's shared password, a password reset.
+    "wagtailcore_authenticate_with_password": "page_password",
+    "wagtailadmin_password_reset": "password_reset",
 }
 API_NAMESPACE = "wagtailapi"  # the Wagtail API v2 router (/api/v2/)
-HTML_VIEWS = {"search", "search_export"}
+HTML_VIEWS = {"search", "search_export", "wagtailcore_authenticate_with_password", "wagtailadmin_password_reset"}
 JSON_VIEWS = {"search_api", "search_autocomplete"}
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smh]?)\s*$")

@@ -279,6 +279,10 @@ RATE_LIMITS = {
     "export": env_str("RATE_LIMIT_EXPORT", "10/m"),
     # /api/v2/ and /oai/
     "api": env_str("RATE_LIMIT_API", "120/m"),
+    # the password form of a page made private with a shared password
+    "page_password": env_str("RATE_LIMIT_PAGE_PASSWORD", "10/m"),
+    # /admin/password_reset/, which e-mails whatever address it is given
+    "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "10/h"),
 }
 # "memory" counts in each process's own memory: with several gunicorn workers each has its own
 # counts, so a client gets up to workers x the limit. "database" shares the counts between all

@@ -108,6 +108,30 @@ def test_every_limited_endpoint_says_why_in_its_own_format(client, limits, item,
         assert response["Content-Type"].startswith("text/html" if kind == "html" else "text/plain")
 
 
+def test_password_reset_cannot_be_used_to_flood_a_mailbox(client, limits):
+    limits.RATE_LIMITS = {**limits.RATE_LIMITS, "password_reset": "2/h"}
+    for _ in range(2):
+        assert client.post("/admin/password_reset/", {"email": "awa@example.org"}).status_code == 302
+    response = client.post("/admin/password_reset/", {"email": "awa@example.org"})
+    assert response.status_code == 429
+    assert "at most 2 requests per hour" in response.content.decode()
+
+
+def test_a_private_pages_password_cannot_be_guessed_quickly(client, limits, item):
+    from wagtail.models import PageViewRestriction
+
+    limits.RATE_LIMITS = {**limits.RATE_LIMITS, "page_password": "3/m"}
+    restriction = PageViewRestriction.objects.create(
+        page=item, restriction_type=PageViewRestriction.PASSWORD, password="shared-secret"
+    )
+    url = f"/_util/authenticate_with_password/{restriction.pk}/{item.pk}/"
+    for n in range(3):
+        assert client.post(url, {"password": f"guess-{n}", "return_url": item.url}).status_code == 200
+    response = client.post(url, {"password": "shared-secret", "return_url": item.url})
+    assert response.status_code == 429
+    assert "Too many requests from your address" in response.content.decode()
+
+
 def test_each_group_has_its_own_budget(client, limits, item):
     exhaust(client, "/api/search/?q=a", 3)
     assert client.get("/api/search/?q=a").status_code == 429
