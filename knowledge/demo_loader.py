@@ -108,6 +108,14 @@ FEATURED_CASE_STUDIES = 3
 SAMPLE_COLLECTION = "Sample content"
 
 
+def publish_new(parent: Page, page: Page) -> Page:
+    """Add a page the way the admin does: saved as a draft, then a logged revision published."""
+    page.live = False
+    parent.add_child(instance=page)
+    page.save_revision(log_action=True).publish()
+    return page
+
+
 class DemoLoader:
     def __init__(self, log: Callable[[str], None] = lambda line: None):
         self.log = log
@@ -134,9 +142,7 @@ class DemoLoader:
     # Pages ---------------------------------------------------------------------------------
 
     def _publish_new(self, parent: Page, page: Page) -> Page:
-        page.live = False
-        parent.add_child(instance=page)
-        page.save_revision(log_action=True).publish()
+        publish_new(parent, page)
         self.created[type(page)] += 1
         self.log(f"  + {page._meta.verbose_name}: {page.title}")
         return page

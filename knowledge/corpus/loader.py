@@ -1,0 +1,262 @@
+"""A synthetic corpus of N knowledge items for the benchmark, built through the real code path.
+
+Partnerships, institutions and people are made first (about one partnership per 25 items, at
+most 350, as in the alliance); then items are added and published as the admin does, in
+batches of one transaction each. After each commit the search index queue is drained as it is
+for real content. Item i depends only on (seed, i): a second run tops the corpus up to N.
+
+Wagtail's two side indexes, its own search index (the admin's page search) and its reference
+index, are rebuilt once at the end with Wagtail's commands instead of after every save, as
+Wagtail advises for bulk loads: per save they cost as much as the rest of publishing.
+"""
+
+import json
+import math
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils.text import slugify
+
+from ..demo_loader import DemoLoader, publish_new
+from ..models import (
+    CaseStudyAuthor,
+    CaseStudyOutcome,
+    CaseStudyPage,
+    Country,
+    FocusArea,
+    Institution,
+    KnowledgeItemPage,
+    LessonPage,
+    LibraryIndexPage,
+    PartnershipPage,
+    Person,
+    TestimonialPage,
+)
+from .text import TextMaker
+from .words import (
+    FIRST_NAMES,
+    FRANCOPHONE,
+    LAST_NAMES,
+    NORTH,
+    NORTH_INSTITUTION_KINDS,
+    SOUTH,
+    SOUTH_INSTITUTION_KINDS,
+    TAGS,
+)
+
+SLUG_PREFIX = "corpus-"
+BATCH = 250
+MAX_PARTNERSHIPS = 350
+LAST_DAY = date(2026, 11, 1)
+# Quality and safety is the commonest focus; policy the rarest (as in the demo content).
+FOCUS_WEIGHTS = [5, 4, 3, 3, 2]
+# Case studies, lessons learned, testimonials.
+TYPE_WEIGHTS = [60, 25, 15]
+TOPICS = ["laboratory", "surgical care", "nursing education", "maternal health", "health information", "pharmacy"]
+
+
+@contextmanager
+def wagtail_side_indexes_deferred() -> Iterator[None]:
+    """Saves update neither Wagtail's search index nor its reference index while this lasts."""
+    from modelsearch import index
+    from modelsearch.signal_handlers import post_save_signal_handler
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    models = [m for m in index.get_indexed_models() if post_save.disconnect(post_save_signal_handler, sender=m)]
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in models:
+            post_save.connect(post_save_signal_handler, sender=model)
+
+
+def partnership_count(items: int) -> int:
+    return min(MAX_PARTNERSHIPS, max(4, items // 25))
+
+
+def item_words(rng: random.Random) -> int:
+    """Between 300 and 3,000 words, log-uniform: most items are short, a few long."""
+    return int(math.exp(rng.uniform(math.log(300), math.log(3000))))
+
+
+class CorpusLoader:
+    def __init__(self, items: int, seed: int, progress: Callable[[int], None] = lambda n: None):
+        self.items = items
+        self.seed = seed
+        self.progress = progress
+
+    def rng(self, *key) -> random.Random:
+        return random.Random("-".join(map(str, (self.seed, *key))))
+
+    def run(self) -> int:
+        """Make the corpus N items large; returns how many items this run added."""
+        DemoLoader().run()  # the site, the library and the taxonomy
+        self.library = LibraryIndexPage.objects.get()
+        self.focus_areas = list(FocusArea.objects.order_by("sort_order"))
+        self.countries = Country.objects.in_bulk()
+        with transaction.atomic():
+            self.partnerships = [self._partnership(j) for j in range(partnership_count(self.items))]
+        done = self._existing_items()
+        self.progress(done)
+        with wagtail_side_indexes_deferred():
+            for start in range(done, self.items, BATCH):
+                with transaction.atomic():
+                    for index in range(start, min(start + BATCH, self.items)):
+                        self._item(index)
+                self.progress(min(BATCH, self.items - start))
+        if done < self.items:
+            call_command("update_index", verbosity=0)
+            call_command("rebuild_references_index", verbosity=0)
+        return self.items - done
+
+    def _existing_items(self) -> int:
+        return KnowledgeItemPage.objects.filter(slug__startswith=SLUG_PREFIX).count()
+
+    # Partnerships and the people in them ---------------------------------------------------
+
+    def _institution(self, country: str, name: str, kind: str, city: str) -> Institution:
+        institution, _ = Institution.objects.get_or_create(
+            name=name, country=self.countries[country], defaults={"type": kind, "city": city}
+        )
+        return institution
+
+    def _partnership(self, j: int) -> PartnershipPage:
+        rng = self.rng("partnership", j)
+        slug_start = f"{SLUG_PREFIX}{j:03d}-"
+        existing = PartnershipPage.objects.child_of(self.library).filter(slug__startswith=slug_start).first()
+        if existing is not None:
+            return existing
+        south_code, south_cities = rng.choice(SOUTH)
+        north_code, north_cities = rng.choice(NORTH)
+        south_city, north_city = rng.choice(south_cities), rng.choice(north_cities)
+        kind, english, french = rng.choice(SOUTH_INSTITUTION_KINDS)
+        south = self._institution(
+            south_code, (french if south_code in FRANCOPHONE else english).format(city=south_city), kind, south_city
+        )
+        kind, name = rng.choice(NORTH_INSTITUTION_KINDS)
+        north = self._institution(north_code, name.format(city=north_city), kind, north_city)
+        topic = rng.choice(TOPICS)
+        title = f"{north_city}–{south_city} {topic} partnership"
+        start = rng.randint(2002, 2022)
+        text = TextMaker(rng, "en")
+        page = PartnershipPage(
+            title=title,
+            slug=f"{slug_start}{slugify(title)}"[:80],
+            summary=text.summary(),
+            description="".join(f"<p>{p}</p>" for p in text.paragraphs(rng.randint(80, 200))),
+            start_year=start,
+            end_year=None if rng.random() < 0.6 else min(2026, start + rng.randint(2, 10)),
+            status=PartnershipPage.Status.ACTIVE,
+        )
+        if page.end_year:
+            page.status = PartnershipPage.Status.COMPLETED
+        page.north_institutions = [north]
+        page.south_institutions = [south]
+        page.countries = [self.countries[south_code]]
+        page.focus_areas = self._focus_areas(rng)
+        publish_new(self.library, page)
+        for _ in range(3):
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            Person.objects.get_or_create(
+                name=name, institution=rng.choice([north, south]), defaults={"role": rng.choice(["Nurse", "Doctor"])}
+            )
+        page.language_hint = "fr" if south_code in FRANCOPHONE else "en"
+        return page
+
+    def _focus_areas(self, rng: random.Random) -> list[FocusArea]:
+        chosen = {rng.choices(range(len(self.focus_areas)), FOCUS_WEIGHTS)[0] for _ in range(rng.randint(1, 3))}
+        return [self.focus_areas[i] for i in sorted(chosen)]
+
+    def _people(self, partnership: PartnershipPage) -> list[Person]:
+        if not hasattr(partnership, "people_cache"):
+            institutions = [*partnership.north_institutions.all(), *partnership.south_institutions.all()]
+            partnership.people_cache = list(Person.objects.filter(institution__in=institutions).order_by("pk"))
+        return partnership.people_cache
+
+    # Items ---------------------------------------------------------------------------------
+
+    def _item(self, index: int) -> KnowledgeItemPage:
+        rng = self.rng("item", index)
+        weights = [1 / (rank + 1) ** 0.7 for rank in range(len(self.partnerships))]
+        partnership = rng.choices(self.partnerships, weights)[0]
+        language = getattr(partnership, "language_hint", None) or (
+            "fr" if partnership.countries.filter(code__in=FRANCOPHONE).exists() else "en"
+        )
+        if rng.random() < 0.25:  # partnerships also write in the other language
+            language = "en" if language == "fr" else "fr"
+        text = TextMaker(rng, language)
+        model = rng.choices([CaseStudyPage, LessonPage, TestimonialPage], TYPE_WEIGHTS)[0]
+        title = text.title()
+        page = model(
+            title=title,
+            slug=f"{SLUG_PREFIX}{index:06d}-{slugify(title)[:40]}".rstrip("-"),
+            summary=text.summary(),
+            language=language,
+            publication_date=self._date(rng, partnership.start_year),
+        )
+        page.focus_areas = self._focus_areas(rng)
+        tags = rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3]))
+        if tags:
+            page.tags.add(*tags)
+        people = self._people(partnership)
+        words = item_words(rng)
+        if model is CaseStudyPage:
+            self._case_study(page, rng, text, words, people)
+        elif model is LessonPage:
+            self._lesson(page, rng, text, words)
+        else:
+            self._testimonial(page, rng, text, people)
+        return publish_new(partnership, page)
+
+    @staticmethod
+    def _date(rng: random.Random, start_year: int) -> date:
+        # More items in recent years: the alliance has grown.
+        first = date(max(2003, start_year + 1), 1, 1)
+        span = (LAST_DAY - first).days
+        return first + timedelta(days=int(span * math.sqrt(rng.random())))
+
+    def _case_study(self, page, rng, text: TextMaker, words: int, people: list[Person]) -> None:
+        body = []
+        for section in range(rng.randint(2, 5)):
+            body.append({"type": "heading", "value": text.title()})
+            for paragraph in text.paragraphs(words // (section + 2) if section < 4 else words // 8):
+                body.append({"type": "paragraph", "value": f"<p>{paragraph}</p>"})
+        page.body = json.dumps(body)
+        start = page.publication_date.year - rng.randint(1, 4)
+        page.period_start, page.period_end = start, page.publication_date.year
+        if people:
+            page.authors = [CaseStudyAuthor(person=p) for p in rng.sample(people, min(len(people), rng.randint(1, 3)))]
+        page.outcomes = [
+            CaseStudyOutcome(
+                indicator=text.title()[:200],
+                baseline=rng.randint(5, 60),
+                result=rng.randint(5, 95),
+                unit="%",
+                period=f"{start}–{page.publication_date.year}",
+            )
+            for _ in range(rng.randint(0, 3))
+        ]
+
+    def _lesson(self, page, rng, text: TextMaker, words: int) -> None:
+        page.lesson = text.sentence()[:250]
+        for field, share in (("context", 0.3), ("what_worked", 0.3), ("what_did_not", 0.2), ("recommendation", 0.2)):
+            setattr(page, field, "".join(f"<p>{p}</p>" for p in text.paragraphs(int(words * share))))
+
+    def _testimonial(self, page, rng, text: TextMaker, people: list[Person]) -> None:
+        quote = ""
+        for sentence in text.sentences(400):
+            if len(quote) + len(sentence) + 1 > 1990:
+                break
+            quote = f"{quote} {sentence}".strip()
+        page.quote = quote
+        speaker = rng.choice(people) if people else Person.objects.order_by("pk").first()
+        page.speaker = speaker
+        page.speaker_role = speaker.role
+        page.given_on = page.publication_date - timedelta(days=rng.randint(0, 90))
+        page.consent_recorded = True

@@ -1,0 +1,106 @@
+"""The benchmark's synthetic corpus, and what it proves: pages cost the same SQL at 10 items as at 100."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from knowledge.corpus.loader import CorpusLoader
+from knowledge.models import CaseStudyPage, KnowledgeItemPage, LessonPage, PartnershipPage, TestimonialPage
+from search.models import SearchDocument
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture
+def allow_corpus(settings):
+    settings.ALLOW_SYNTHETIC_CORPUS = True
+
+
+def generated():
+    return KnowledgeItemPage.objects.filter(slug__startswith="corpus-")
+
+
+def test_generate_corpus_publishes_indexed_items_and_tops_up_to_n(
+    allow_corpus, capsys, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("generate_corpus", "--items", "12", "--seed", "7", "--no-progress")
+    assert "added 12" in capsys.readouterr().out
+    items = generated()
+    assert items.count() == 12 and items.live().count() == 12
+    # Published the admin's way: each item has a revision, its partnership and taxonomy.
+    assert all(page.latest_revision_id and page.partnership_id for page in items)
+    assert all(page.focus_areas.exists() and page.countries.exists() for page in items)
+    assert {CaseStudyPage, LessonPage} <= {type(page.specific) for page in items}
+    # Indexed through the queue, as real content is: searchable by a word of its title.
+    assert SearchDocument.objects.filter(id__in=items.values("id")).count() == 12
+    title = items.type(CaseStudyPage).first().title
+    word = max(title.split(), key=len)
+    found = client.get("/api/search/", {"q": word}).json()
+    assert title in [hit["title"] for hit in found["results"]] or found["total"] > 10
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("generate_corpus", "--items", "12", "--seed", "7", "--no-progress")
+    assert "added 0" in capsys.readouterr().out
+    assert generated().count() == 12
+
+
+def test_the_same_seed_gives_the_same_items(allow_corpus):
+    first = CorpusLoader(5, seed=3)
+    second = CorpusLoader(5, seed=3)
+    assert first.rng("item", 4).random() == second.rng("item", 4).random()
+    assert first.rng("item", 4).random() != CorpusLoader(5, seed=4).rng("item", 4).random()
+
+
+@pytest.mark.parametrize("args", [["--items", "0"], ["--items", "many"]])
+def test_bad_sizes_exit_2_with_a_reason(allow_corpus, args):
+    with pytest.raises(CommandError, match="items"):
+        call_command("generate_corpus", *args)
+
+
+def test_it_refuses_a_production_database(settings):
+    settings.DEBUG = False
+    settings.ALLOW_SYNTHETIC_CORPUS = False
+    with pytest.raises(CommandError, match="production"):
+        call_command("generate_corpus", "--items", "3")
+    assert not generated().exists()
+
+
+def test_every_page_makes_as_many_queries_at_100_items_as_at_10(
+    allow_corpus, client, queries_for, django_capture_on_commit_callbacks
+):
+    def urls() -> list[str]:
+        case_study = generated().type(CaseStudyPage).order_by("pk").first()
+        lesson = generated().type(LessonPage).order_by("pk").first()
+        testimonial = TestimonialPage.objects.live().order_by("pk").first()
+        partnership = PartnershipPage.objects.filter(slug__startswith="corpus-").order_by("pk").first()
+        return [
+            "/",
+            "/library/",
+            "/library/in-numbers/",
+            case_study.url,
+            lesson.url,
+            testimonial.url,
+            partnership.url,
+            "/search/",
+            "/search/?q=health+training",
+            "/search/?q=hospital&type=case-study&focus_area=quality-and-safety-of-care",
+            "/api/search/?q=health",
+            "/api/search/?q=laboratry",  # a typo: the vocabulary is consulted
+            "/api/search/autocomplete/?q=hea",
+            "/feeds/latest.atom",
+        ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CorpusLoader(10, seed=1).run()
+    for url in urls():
+        client.get(url)  # per-process caches (site root paths, region names) warm up
+    at_10 = {url: queries_for(url) for url in urls()}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        CorpusLoader(100, seed=1).run()
+    assert generated().count() == 100
+    for url in urls():
+        client.get(url)
+    at_100 = {url: queries_for(url) for url in urls()}
+    assert at_100 == at_10
