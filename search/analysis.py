@@ -20,10 +20,20 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     return cache.get(language, cache["en"])
 
 
+NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _strip_combining(match: re.Match) -> str:
+    return "".join(ch for ch in match.group() if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
     """Lower case without accents: `Santé` -> `sante`."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    # Accents are rare among the characters: look only at the non-ASCII runs.
+    return NON_ASCII.sub(_strip_combining, unicodedata.normalize("NFKD", folded))
 
 
 def tokens(text: str) -> list[str]:

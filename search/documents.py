@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
-from knowledge.models import CaseStudyPage, Country, KnowledgeItemPage, LessonPage, TestimonialPage
+from knowledge.models import CaseStudyPage, Country, KnowledgeItemPage, KnowledgeItemTag, LessonPage, TestimonialPage
 
 BATCH = 500
 
@@ -16,7 +16,10 @@ BATCH = 500
 def _text(html: str) -> str:
     import html as html_module
 
-    return " ".join(html_module.unescape(strip_tags(html or "")).split())
+    html = html or ""
+    if "<" in html or "&" in html:  # most parts are plain text already (rich text comes stripped)
+        html = html_module.unescape(strip_tags(html))
+    return " ".join(html.split())
 
 
 def _stream_text(page: CaseStudyPage) -> list[str]:
@@ -60,7 +63,8 @@ def build_document(page: KnowledgeItemPage) -> dict:
         "regions": sorted({country.region_slug for country in countries if country.region_slug}),
         "partnership": page.partnership.slug if page.partnership else "",
         "partnership_title": page.partnership.title if page.partnership else "",
-        "tags": sorted(tag.name for tag in page.tags.all()),
+        # Through the prefetched tagged items: the tag manager would query again for each page.
+        "tags": sorted(tagged.tag.name for tagged in page.tagged_items.all()),
     }
     # A fingerprint to spot stale index entries, not a security measure.
     document["version"] = hashlib.sha1(
@@ -75,7 +79,11 @@ def indexable(queryset: QuerySet) -> QuerySet:
 
 
 def _prefetched(model) -> QuerySet:
-    related = ["focus_areas", "tags", Prefetch("countries", queryset=Country.objects.only("code", "region_slug"))]
+    related = [
+        "focus_areas",
+        Prefetch("tagged_items", queryset=KnowledgeItemTag.objects.select_related("tag")),
+        Prefetch("countries", queryset=Country.objects.only("code", "region_slug")),
+    ]
     if model is CaseStudyPage:
         related += ["outcomes", "authors__person"]
     elif model is LessonPage:

@@ -18,14 +18,10 @@ from ..query import FACET_FIELDS, FACETS, ParsedText, SearchQuery
 from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
-from .vocabulary import Vocabulary, vocabulary, vocabulary_words
+from .vocabulary import Vocabulary, is_vocabulary_word, vocabulary, vocabulary_words
 
 BATCH = 500
 MORE_LIKE_THIS_TERMS = 12
-
-
-def _text(document: dict) -> str:
-    return f"{document['title']}\n{document['summary']}\n{document['body']}"
 
 
 def _facet_rows(document: dict) -> list[SearchFacetValue]:
@@ -36,13 +32,17 @@ def _facet_rows(document: dict) -> list[SearchFacetValue]:
     return rows
 
 
-def _fulltext_row(document: dict) -> tuple[int, str, str, str]:
-    body_words = tokens(
-        f"{document['summary']} {document['body']} {document['partnership_title']} {' '.join(document['tags'])}"
-    )
-    title_words = tokens(document["title"])
-    stemmed = stems(title_words + body_words, document["language"])
-    return document["id"], " ".join(title_words), " ".join(body_words), " ".join(stemmed)
+def _analysed(document: dict) -> tuple[tuple[int, str, str, str], set[str]]:
+    """The document's full-text row (id, title words, body words, stems) and its vocabulary
+    words, from one pass of the analyser over its text."""
+    title = tokens(document["title"])
+    text = tokens(f"{document['summary']}\n{document['body']}")
+    body = text + tokens(f"{document['partnership_title']} {' '.join(document['tags'])}")
+    words = title + body
+    distinct = list(dict.fromkeys(words))  # a long text repeats its words: stem each once
+    stem_of = dict(zip(distinct, stems(distinct, document["language"]), strict=True))
+    row = (document["id"], " ".join(title), " ".join(body), " ".join(stem_of[word] for word in words))
+    return row, {word for word in {*title, *text} if is_vocabulary_word(word)}
 
 
 class DatabaseEngine(SearchEngine):
@@ -54,7 +54,7 @@ class DatabaseEngine(SearchEngine):
 
     # Writing -------------------------------------------------------------------------------
 
-    def _write(self, documents: list[dict]) -> None:
+    def _write(self, documents: list[dict], rows: list[tuple[int, str, str, str]]) -> None:
         SearchDocument.objects.bulk_create(
             [
                 SearchDocument(
@@ -77,7 +77,7 @@ class DatabaseEngine(SearchEngine):
         )
         SearchFacetValue.objects.bulk_create([row for d in documents for row in _facet_rows(d)], batch_size=BATCH)
         with connection.cursor() as cursor:
-            self.fulltext.write(cursor, [_fulltext_row(d) for d in documents])
+            self.fulltext.write(cursor, rows)
 
     def _stored_words(self, ids: list[int]) -> Counter:
         words: Counter = Counter()
@@ -94,13 +94,14 @@ class DatabaseEngine(SearchEngine):
         for start in range(0, len(documents), BATCH):
             batch = documents[start : start + BATCH]
             ids = [d["id"] for d in batch]
+            analysed = [_analysed(document) for document in batch]
             with transaction.atomic():
                 delta = Counter()
-                for document in batch:
-                    delta.update(vocabulary_words(_text(document)))
+                for _row, words in analysed:
+                    delta.update(words)
                 delta.subtract(self._stored_words(ids))
                 self._remove(ids)
-                self._write(batch)
+                self._write(batch, [row for row, _words in analysed])
                 Vocabulary.apply(delta)
         vocabulary.invalidate()
 
@@ -123,15 +124,18 @@ class DatabaseEngine(SearchEngine):
             SearchDocument.objects.all().delete()
             SearchTerm.objects.all().delete()
             batch: list[dict] = []
+            rows: list[tuple[int, str, str, str]] = []
             for document in documents:
+                row, document_words = _analysed(document)
                 batch.append(document)
-                words.update(vocabulary_words(_text(document)))
+                rows.append(row)
+                words.update(document_words)
                 if len(batch) == BATCH:
-                    self._write(batch)
+                    self._write(batch, rows)
                     progress(len(batch))
-                    batch = []
+                    batch, rows = [], []
             if batch:
-                self._write(batch)
+                self._write(batch, rows)
                 progress(len(batch))
             SearchTerm.objects.bulk_create(
                 [SearchTerm(term=t, documents=n, length=len(t)) for t, n in words.items()], batch_size=2000

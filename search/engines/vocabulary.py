@@ -4,6 +4,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 
+from django.db import connection
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -13,6 +14,7 @@ from ..models import SearchTerm
 MIN_TYPO_LENGTH = 5  # shorter words must be typed right: too many neighbours otherwise
 # Edits are counted as Elasticsearch counts them: a swap of two neighbours is one edit (OSA).
 CACHE_SECONDS = 60
+UPSERT_BATCH = 300  # three parameters each: under SQLite's 999-variable limit of old builds
 
 
 def allowed_edits(word: str) -> int:
@@ -21,8 +23,12 @@ def allowed_edits(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
+def is_vocabulary_word(word: str) -> bool:
+    return 3 <= len(word) <= 40 and not word.isdigit()
+
+
 def vocabulary_words(text: str) -> set[str]:
-    return {word for word in tokens(text) if 3 <= len(word) <= 40 and not word.isdigit()}
+    return {word for word in tokens(text) if is_vocabulary_word(word)}
 
 
 class Vocabulary:
@@ -64,22 +70,27 @@ class Vocabulary:
 
     @staticmethod
     def apply(delta: Counter) -> None:
-        """Add (or with negative counts remove) documents' words."""
-        delta = {term: change for term, change in delta.items() if change}
-        if not delta:
-            return
-        existing = SearchTerm.objects.in_bulk(list(delta))
-        changed, created, emptied = [], [], []
-        for term, change in delta.items():
-            if term in existing:
-                row = existing[term]
-                row.documents += change
-                (changed if row.documents > 0 else emptied).append(row)
-            elif change > 0:
-                created.append(SearchTerm(term=term, documents=change, length=len(term)))
-        SearchTerm.objects.bulk_update(changed, ["documents"], batch_size=500)
-        SearchTerm.objects.bulk_create(created, batch_size=500)
-        SearchTerm.objects.filter(term__in=[row.term for row in emptied]).delete()
+        """Add (or with negative counts remove) documents' words: one upsert per 300 words, since
+        publishing a long item touches thousands of them."""
+        added = [(term, change, len(term)) for term, change in delta.items() if change > 0]
+        removed = [(-change, -change, term) for term, change in delta.items() if change < 0]
+        table = connection.ops.quote_name(SearchTerm._meta.db_table)
+        with connection.cursor() as cursor:
+            for start in range(0, len(added), UPSERT_BATCH):
+                batch = added[start : start + UPSERT_BATCH]
+                cursor.execute(
+                    f"INSERT INTO {table} (term, documents, length) VALUES "
+                    + ", ".join(["(%s, %s, %s)"] * len(batch))
+                    + f" ON CONFLICT (term) DO UPDATE SET documents = {table}.documents + excluded.documents",
+                    [value for row in batch for value in row],
+                )
+            if removed:
+                cursor.executemany(
+                    f"UPDATE {table} SET documents = CASE WHEN documents > %s THEN documents - %s ELSE 0 END "
+                    "WHERE term = %s",
+                    removed,
+                )
+                cursor.execute(f"DELETE FROM {table} WHERE documents = 0")
 
 
 vocabulary = Vocabulary()
