@@ -222,9 +222,9 @@ class DatabaseEngine(SearchEngine):
             total = filtered.count()
 
         if clauses and query.sort == "relevance":
-            ids = self.fulltext.ranked(
-                clauses, require_all, filtered.values("id").query.sql_with_params(), query.page_size, query.offset
-            )
+            # The full-text query matches; only the filters need a second look.
+            within = documents.filter(*filters.values()).values("id").query.sql_with_params() if filters else None
+            ids = self.fulltext.ranked(clauses, require_all, within, query.page_size, query.offset)
         else:
             order = ["publication_date", "id"] if query.sort == "oldest" else ["-publication_date", "-id"]
             ids = list(

@@ -64,13 +64,18 @@ class SqliteFullText:
         return f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s", [expression]
 
     def ranked(
-        self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int
+        self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list] | None, limit: int, offset: int
     ) -> list[int]:
-        match_sql, match_params = self.match(clauses, require_all)
-        within_sql, within_params = within
-        sql = f"{match_sql} AND rowid IN ({within_sql}) ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s"
+        """The best `limit` matches (after `offset`), among the ids `within` selects (None: all)."""
+        sql, params = self.match(clauses, require_all)
+        if within is not None:
+            # The unary + keeps SQLite from handing the rowid list to FTS5 as its index, which
+            # re-runs the whole MATCH once per listed id (1.7 s instead of 15 ms at 1,000 items).
+            sql += f" AND +rowid IN ({within[0]})"
+            params = [*params, *within[1]]
+        sql += f" ORDER BY {self.RANK}, rowid DESC LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*match_params, *within_params, limit, offset])
+            cursor.execute(sql, [*params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
     def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:
@@ -132,10 +137,10 @@ class PostgresFullText:
         return f"SELECT id FROM {self.TABLE} WHERE {joined}", params
 
     def ranked(
-        self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list], limit: int, offset: int
+        self, clauses: list[ClauseTerms], require_all: bool, within: tuple[str, list] | None, limit: int, offset: int
     ) -> list[int]:
         match_sql, match_params = self.match(clauses, require_all)
-        within_sql, within_params = within
+        within_sql, within_params = within or ("", [])
         # Rank by every term of the query, ORed; only the parts the query has.
         surface = " | ".join(filter(None, (self._surface(c) for c in clauses)))
         stems = " | ".join(stem for c in clauses for stem in c.stems)
@@ -146,9 +151,9 @@ class PostgresFullText:
         if stems:
             ranks.append("ts_rank(fts_stems, to_tsquery('simple', %s))")
             rank_params.append(stems)
-        sql = (
-            f"{match_sql} AND id IN ({within_sql}) ORDER BY {' + '.join(ranks) or '0'} DESC, id DESC LIMIT %s OFFSET %s"
-        )
+        if within_sql:
+            match_sql += f" AND id IN ({within_sql})"
+        sql = f"{match_sql} ORDER BY {' + '.join(ranks) or '0'} DESC, id DESC LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*match_params, *within_params, *rank_params, limit, offset])
             return [row[0] for row in cursor.fetchall()]

@@ -12,17 +12,23 @@ MAX_PASSAGES = 2
 PASSAGE_LENGTH = 220
 
 
-def _is_match(token: str, language: str, words: set[str], word_stems: set[str]) -> bool:
-    folded = fold(token)
-    return folded in words or stems([folded], language)[0] in word_stems
+def _matching_tokens(text: str, language: str, words: set[str], word_stems: set[str]) -> set[str]:
+    """The text's tokens, as written, that match: each distinct token folded and stemmed once."""
+    distinct = list(set(TOKEN.findall(text)))
+    folded = [fold(token) for token in distinct]
+    return {
+        token
+        for token, word, stem in zip(distinct, folded, stems(folded, language), strict=True)
+        if word in words or stem in word_stems
+    }
 
 
-def _mark(passage: str, language: str, words: set[str], word_stems: set[str]) -> str:
+def _mark(passage: str, matching: set[str]) -> str:
     out, position = [], 0
     for match in TOKEN.finditer(passage):
         out.append(escape(passage[position : match.start()]))
         token = match.group(0)
-        out.append(f"<mark>{escape(token)}</mark>" if _is_match(token, language, words, word_stems) else escape(token))
+        out.append(f"<mark>{escape(token)}</mark>" if token in matching else escape(token))
         position = match.end()
     out.append(escape(passage[position:]))
     return "".join(out)
@@ -40,15 +46,18 @@ def _window(sentence: str, first_match: int) -> str:
 
 def highlight(text: str, language: str, words: set[str], word_stems: set[str]) -> list[str]:
     """Up to two passages with the most matched words, in reading order, safe to render as HTML."""
+    matching = _matching_tokens(text, language, words, word_stems)
+    if not matching:
+        return []
     scored = []
     for index, match in enumerate(SENTENCE.finditer(text)):
         sentence = match.group(0)
-        hits = [m for m in TOKEN.finditer(sentence) if _is_match(m.group(0), language, words, word_stems)]
+        hits = [m for m in TOKEN.finditer(sentence) if m.group(0) in matching]
         if hits:
             distinct = len({fold(m.group(0)) for m in hits})
             scored.append((distinct, -index, index, sentence, hits[0].start()))
     best = sorted(scored, reverse=True)[:MAX_PASSAGES]
     return [
-        _mark(_window(sentence, first), language, words, word_stems)
+        _mark(_window(sentence, first), matching)
         for *_, sentence, first in sorted(best, key=lambda s: s[2])
     ]
