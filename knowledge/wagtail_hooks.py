@@ -1,4 +1,5 @@
-"""Taxonomy in the admin: one menu group where editors manage the vocabularies."""
+"""Taxonomy in the admin: one menu group where editors manage the vocabularies; and the admin
+hardening for partner accounts (knowledge/publishing/hardening.py)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -6,7 +7,10 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FocusArea, Institution, MemberAgency, Person
+from .publishing import hardening
 from .publishing.permissions import visible_in_choosers
+
+hardening.install()
 
 
 class TaxonomyViewSet(SnippetViewSet):
@@ -49,6 +53,8 @@ class MemberAgencyViewSet(TaxonomyViewSet):
 class PersonViewSet(TaxonomyViewSet):
     model = Person
     icon = "user"
+    # Partners choose authors and speakers among the people their own content needs only.
+    chooser_viewset_class = hardening.PeopleChooserViewSet
     list_display = ["name", "role", "institution"]
     search_fields = ["name", "role"]
 
@@ -66,3 +72,9 @@ register_snippet(TaxonomyGroup)
 @hooks.register("construct_page_chooser_queryset")
 def hide_drafts_the_user_may_not_write(pages, request):
     return visible_in_choosers(pages, request.user)
+
+
+hooks.register("before_move_page", hardening.refuse_move_without_permission)
+hooks.register("construct_reports_menu", hardening.hide_editors_reports)
+# After Wagtail's own registrations (order 0), which these replace.
+hooks.register("construct_admin_api", hardening.register_admin_api_endpoints, order=1)

@@ -44,7 +44,12 @@ def page_permission(codename: str) -> Permission:
 @transaction.atomic
 def ensure_alliance_editors() -> Group:
     group, _created = Group.objects.get_or_create(name=ALLIANCE_EDITORS)
-    group.permissions.add(permission("wagtailadmin", "access_admin"), permission("home", "change_sitesettings"))
+    group.permissions.add(
+        permission("wagtailadmin", "access_admin"),
+        permission("home", "change_sitesettings"),
+        # The "Translate" action (wagtail.contrib.simple_translation) on pages they may edit.
+        permission("simple_translation", "submit_translation"),
+    )
     for app_label, models in EDITOR_MODEL_PERMISSIONS.items():
         for model in models:
             group.permissions.add(
@@ -85,7 +90,7 @@ def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    from .partners import ensure_partner_group
+    from .partners import ensure_partner_group, withdraw_partner_rights_no_longer_granted
 
     if not Page.get_first_root_node() or not Collection.get_first_root_node():
         return
@@ -97,3 +102,4 @@ def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
 
     for partnership in PartnershipPage.objects.filter(partner_group__isnull=True):
         ensure_partner_group(partnership)
+    withdraw_partner_rights_no_longer_granted()

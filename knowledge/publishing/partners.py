@@ -22,8 +22,12 @@ PARTNER_COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
     "wagtaildocs": ["add_document", "change_document", "choose_document"],
 }
-# Choosing a speaker or an institution on a testimonial needs to see them, never to change them.
-PARTNER_MODEL_PERMISSIONS = [("knowledge", "view_person"), ("knowledge", "view_institution")]
+# Institutions are public (every partnership page names its own): partners may browse the list.
+# People are not: partners get no People list, and the person chooser offers them only the people
+# their own content needs (knowledge/publishing/hardening.py).
+PARTNER_MODEL_PERMISSIONS = [("knowledge", "view_institution")]
+# Rights earlier versions gave partner groups, taken back from existing groups after migrate.
+WITHDRAWN_PARTNER_MODEL_PERMISSIONS = [("knowledge", "view_person")]
 PARTNERS_COLLECTION = "Partnerships"
 GROUP_NAME_LENGTH = 150
 
@@ -66,6 +70,11 @@ def ensure_partner_group(partnership: PartnershipPage) -> PartnerGroup:
                 group=group, collection=collection, permission=permission(app_label, codename)
             )
     return PartnerGroup.objects.create(partnership=partnership, group=group, collection=collection)
+
+
+def withdraw_partner_rights_no_longer_granted() -> None:
+    withdrawn = [permission(app, codename) for app, codename in WITHDRAWN_PARTNER_MODEL_PERMISSIONS]
+    Group.permissions.through.objects.filter(group__partnership_link__isnull=False, permission__in=withdrawn).delete()
 
 
 def invite_partner(email: str, partnership: PartnershipPage) -> tuple[object, bool]:
