@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
@@ -68,6 +69,17 @@ def region_name(slug: str, fallback: str = "") -> str:
     return str(REGION_NAMES.get(slug, fallback or slug))
 
 
+class CountryForm(WagtailAdminModelForm):
+    """The ISO codes are typed once, when a country is added; after that (and for the seeded
+    list) they cannot change, since items and institutions refer to them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance._state.adding:
+            for name in ("code", "iso3", "numeric"):
+                self.fields[name].disabled = True
+
+
 class Country(index.Indexed, models.Model):
     """An ISO 3166-1 country with its UN M49 region, seeded from knowledge/data/countries.csv."""
 
@@ -83,12 +95,13 @@ class Country(index.Indexed, models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=7, decimal_places=4, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=7, decimal_places=4, null=True, blank=True)
 
+    base_form_class = CountryForm
     panels = [
-        FieldPanel("code", read_only=True),
+        FieldPanel("code"),
         FieldPanel("name"),
         FieldPanel("name_fr"),
-        FieldPanel("iso3", read_only=True),
-        FieldPanel("numeric", read_only=True),
+        FieldPanel("iso3"),
+        FieldPanel("numeric"),
         FieldPanel("region"),
         FieldPanel("subregion"),
         FieldPanel("intermediate_region"),

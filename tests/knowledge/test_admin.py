@@ -137,3 +137,19 @@ def test_a_case_study_whose_body_has_no_words_is_refused(editor, partnership):
     assert response.status_code == 200
     assert "the body has no text yet" in response.content.decode()
     assert not CaseStudyPage.objects.filter(slug="empty-body").exists()
+
+
+def test_a_country_is_added_with_its_codes_which_then_cannot_change(editor):
+    add = reverse("wagtailsnippets_knowledge_country:add")
+    refused = editor.post(add, {"name": "Atlantis"})
+    assert refused.status_code == 200 and "This field is required" in refused.content.decode()
+    assert not Country.objects.filter(name="Atlantis").exists()
+
+    fields = {"code": "XA", "iso3": "XAT", "numeric": "999", "name": "Atlantis", "region": "Oceania"}
+    assert editor.post(add, fields).status_code == 302
+    assert Country.objects.get(code="XA").region_slug == "oceania"
+
+    edit = reverse("wagtailsnippets_knowledge_country:edit", args=["XA"])
+    assert editor.post(edit, {**fields, "code": "XB", "name": "Atlantis Nova"}).status_code == 302
+    assert Country.objects.get(code="XA").name == "Atlantis Nova"
+    assert not Country.objects.filter(code="XB").exists()
