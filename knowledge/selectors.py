@@ -81,14 +81,18 @@ def home_figures(within: Page | None = None) -> dict[str, int]:
         partnerships = partnerships.descendant_of(within)
         items = items.descendant_of(within)
     partnership_ids = list(partnerships.values_list("pk", flat=True))
+    # A union of four indexed lookups: one DISTINCT over the four joins ORed together took half a
+    # second at 10,000 items.
+    codes = Country.objects.order_by().values_list("code", flat=True)
     countries = (
-        Country.objects.filter(
-            Q(partnerships__in=partnership_ids)
-            | Q(institutions__north_partnerships__in=partnership_ids)
-            | Q(institutions__south_partnerships__in=partnership_ids)
-            | Q(knowledge_items__in=items.values("pk"))
+        codes.filter(partnerships__in=partnership_ids)
+        .union(
+            codes.filter(institutions__north_partnerships__in=partnership_ids),
+            codes.filter(institutions__south_partnerships__in=partnership_ids),
+            KnowledgeItemPage.countries.through.objects.filter(knowledgeitempage__in=items.values("pk"))
+            .order_by()
+            .values_list("country_id", flat=True),
         )
-        .distinct()
         .count()
     )
     first_year = partnerships.aggregate(first=Min("start_year"))["first"]

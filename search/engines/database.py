@@ -254,16 +254,7 @@ class DatabaseEngine(SearchEngine):
                 )
             )
 
-        facets = {}
-        for facet in FACETS:
-            others = [q for name, q in filters.items() if name != facet]
-            counted = (
-                SearchFacetValue.objects.filter(facet=facet, document__in=matched.filter(*others).values("id"))
-                .values("value")
-                .annotate(count=Count("id"))
-                .order_by("-count", "value")
-            )
-            facets[facet] = [FacetCount(row["value"], row["count"]) for row in counted]
+        facets = self._facet_counts(matched, filters)
 
         suggestion = None
         if parsed:
@@ -271,6 +262,26 @@ class DatabaseEngine(SearchEngine):
             if suggestion and not self._finds_anything(suggestion, filters):
                 suggestion = None
         return EngineResults(total=total, hits=hits, facets=facets, suggestion=suggestion, relaxed=relaxed)
+
+    @staticmethod
+    def _facet_counts(matched, filters: dict[str, Q]) -> dict[str, list[FacetCount]]:
+        """Each facet counts the matches under every filter but its own. Facets with no filter of
+        their own share one set of documents, so they are counted in one pass over it."""
+        groups: dict[str, list[str]] = {}  # the facet whose filter is left out ("" for none) -> facets
+        for facet in FACETS:
+            groups.setdefault(facet if facet in filters else "", []).append(facet)
+        counts: dict[str, list[FacetCount]] = {facet: [] for facet in FACETS}
+        for left_out, facets in groups.items():
+            documents = matched.filter(*(q for name, q in filters.items() if name != left_out)).values("id")
+            rows = (
+                SearchFacetValue.objects.filter(facet__in=facets, document__in=documents)
+                .values("facet", "value")
+                .annotate(count=Count("id"))
+                .order_by("facet", "-count", "value")
+            )
+            for row in rows:
+                counts[row["facet"]].append(FacetCount(row["value"], row["count"]))
+        return counts
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         words = tokens(prefix)
