@@ -60,7 +60,4 @@ def highlight(text: str, language: str, words: set[str], word_stems: set[str]) -
             distinct = len({fold(m.group(0)) for m in hits})
             scored.append((distinct, -index, index, sentence, hits[0].start()))
     best = sorted(scored, reverse=True)[:MAX_PASSAGES]
-    return [
-        _mark(_window(sentence, first), matching)
-        for *_, sentence, first in sorted(best, key=lambda s: s[2])
-    ]
+    return [_mark(_window(sentence, first), matching) for *_, sentence, first in sorted(best, key=lambda s: s[2])]
