@@ -35,9 +35,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not getattr(settings, "ALLOW_SYNTHETIC_CORPUS", False):
             raise CommandError("Refusing to add synthetic content to a production database.", returncode=2)
         started = time.perf_counter()
-        with tqdm(
-            total=items, desc="Publishing", unit=" items", disable=no_progress or not sys.stderr.isatty()
-        ) as bar:
+        with tqdm(total=items, desc="Publishing", unit=" items", disable=no_progress or not sys.stderr.isatty()) as bar:
             added = CorpusLoader(items, seed, progress=bar.update).run()
         elapsed = time.perf_counter() - started
         rate = added / elapsed if elapsed else 0
