@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup install test test-postgres lint format messages requirements clean
+.PHONY: run setup install test test-postgres lint format messages requirements bench clean
 
 run: setup  ## install, migrate, load the demo content, then serve on http://127.0.0.1:8000
 	@echo
@@ -57,6 +57,13 @@ messages: install  ## refresh locale/fr from the code and compile it (the .mo is
 requirements: install  ## re-pin requirements.txt and requirements-dev.txt from the .in files
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe requirements.in -o requirements.txt
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe requirements-dev.in -o requirements-dev.txt
+
+ITEMS ?= 10000
+SEED ?= 1
+bench: install  ## time searches and pages on a synthetic corpus of ITEMS items in .bench/ (built once, then reused); results into docs/PERFORMANCE.md
+	mkdir -p .bench
+	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/run.sqlite3" \
+		$(PY) manage.py benchmark --items $(ITEMS) --seed $(SEED) --write docs/PERFORMANCE.md
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache

@@ -1,0 +1,166 @@
+"""manage.py benchmark --items N --seed S: what `make bench` runs. See docs/PERFORMANCE.md."""
+
+import os
+import platform
+import sqlite3
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import wagtail
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from knowledge.models import CaseStudyPage, PartnershipPage
+from search.benchmark import corpus_cache
+from search.benchmark.load import run_load
+from search.benchmark.measure import (
+    RequestTimer,
+    Timing,
+    plain_wagtail_search,
+    raw_fulltext_floor,
+    time_capped,
+    url_with,
+)
+from search.benchmark.queries import AUTOCOMPLETE_PREFIXES, search_queries
+from search.benchmark.report import Report
+from search.models import SearchDocument
+
+ADMIN_SEARCHES = ["health", "hand hygiene", "tuberculosis", "laboratory accreditation", "santé"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Build (or reuse) a synthetic corpus of N items in .bench/, copy it to this run's database, rebuild the "
+        "search index, then time searches, autocomplete and pages in-process, the plain Wagtail search path and "
+        "the raw full-text floor on the same corpus, and finally load gunicorn for --load-seconds. "
+        "Run it through `make bench`, which points DATABASE_URL at .bench/."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--items", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--repeats", type=int, default=5, help="timed runs of each URL after a warm-up")
+        parser.add_argument("--cap", type=float, default=2.0, help="seconds allowed to one plain-Wagtail query")
+        parser.add_argument("--load-seconds", type=float, default=20.0)
+        parser.add_argument("--write", help="update this Markdown file's results for N items (docs/PERFORMANCE.md)")
+
+    def handle(self, *args, items, seed, repeats, cap, load_seconds, write, **options):
+        started = time.perf_counter()
+        database = Path(settings.DATABASES["default"]["NAME"])
+        if connection.vendor != "sqlite" or ".bench" not in database.parts:
+            raise CommandError("Run the benchmark through `make bench`: it needs a SQLite database under .bench/.")
+        if items < 10:
+            raise CommandError("--items must be at least 10.")
+        report = Report(items, seed, command=f"make bench ITEMS={items} SEED={seed}")
+        report.environment = (
+            f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}, Wagtail {wagtail.__version__}"
+        )
+
+        corpus = corpus_cache.corpus_path(database.parent, items, seed)
+        if corpus.exists():
+            report.load = (items, float(corpus.with_suffix(".seconds").read_text()), "built by an earlier run")
+            self.stdout.write(f"Reusing {corpus.name}.")
+        else:
+            self.stdout.write(f"Building {corpus.name} (publishing {items} items through Wagtail)…")
+            report.load = (items, corpus_cache.build(corpus, items, seed), "built by this run")
+        connection.close()
+        corpus_cache.copy_to(corpus, database)
+        call_command("migrate", verbosity=0)
+
+        self.stdout.write("Rebuilding the search index…")
+        rebuild_started = time.perf_counter()
+        call_command("search_index", "rebuild", stdout=self.stdout._out)
+        indexed = SearchDocument.objects.count()
+        report.rebuild = (indexed, time.perf_counter() - rebuild_started)
+
+        self.stdout.write("Timing searches, autocomplete and pages…")
+        timer = RequestTimer(repeats)
+        queries = search_queries()
+        api = timer.time_urls("search API `/api/search/`", [url_with("/api/search/", p) for _, p in queries])
+        report.timings += [
+            api,
+            timer.time_urls("search page `/search/`", [url_with("/search/", p) for _, p in queries]),
+            timer.time_urls(
+                "autocomplete `/api/search/autocomplete/`",
+                [url_with("/api/search/autocomplete/", {"q": p}) for p in AUTOCOMPLETE_PREFIXES],
+            ),
+        ]
+        report.by_kind = self._by_kind(api, queries)
+        for name, url in self._pages():
+            report.pages.append(timer.time_urls(name, [url] * 4))
+
+        self.stdout.write("Timing the plain Wagtail path and the raw full-text floor…")
+        texts = [params["q"] for _, params in queries if params.get("q") and len(params) == 1]
+        ours = api.subset("our search API, same words", [url_with("/api/search/", {"q": t}) for t in texts])
+        report.compare = [
+            ours,
+            time_capped(
+                "plain Wagtail `Page.objects.live().search(q)[:10]`", [plain_wagtail_search(t) for t in texts], cap, 1
+            ),
+            time_capped("raw FTS5 query, 10 ids", [raw_fulltext_floor(t) for t in texts], cap, repeats),
+        ]
+        report.admin_search = self._admin_search(timer, cap)
+
+        if load_seconds > 0:
+            self.stdout.write(f"Loading gunicorn for {load_seconds:.0f} s…")
+            mix = [url_with("/api/search/", p) for _, p in queries[::2]] + [
+                url_with("/search/", p) for _, p in queries[1::4]
+            ]
+            mix += [url_with("/api/search/autocomplete/", {"q": p}) for p in AUTOCOMPLETE_PREFIXES[::3]]
+            mix += [url for _, url in self._pages()] * 3
+            try:
+                report.load_test = run_load(mix, load_seconds, workers=2, clients=6)
+            except RuntimeError as error:  # the other figures still stand; say why this one is missing
+                report.load_error = str(error)
+
+        report.total_seconds = time.perf_counter() - started
+        text = report.markdown()
+        self.stdout.write("\n" + text)
+        if write:
+            report.write_into(Path(write))
+            self.stdout.write(self.style.SUCCESS(f"Results for {items} items written to {write}."))
+
+    @staticmethod
+    def _by_kind(api: Timing, queries) -> dict[str, Timing]:
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for kind, params in queries:
+            by_kind[kind].append(url_with("/api/search/", params))
+        return {kind: api.subset(kind, urls) for kind, urls in by_kind.items()}
+
+    @staticmethod
+    def _pages() -> list[tuple[str, str]]:
+        case_studies = CaseStudyPage.objects.live().order_by("pk")
+        middle = case_studies[case_studies.count() // 2]
+        partnership = PartnershipPage.objects.live().order_by("pk").last()
+        return [
+            ("home page `/`", "/"),
+            ("library page `/library/`", "/library/"),
+            ("a case study page", middle.url),
+            ("a partnership page", partnership.url),
+            ("search page, no query", "/search/"),
+        ]
+
+    def _admin_search(self, timer: RequestTimer, cap: float) -> Timing:
+        """The admin's page search (Wagtail's own index), as an editor uses it, time-capped."""
+        user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+            "bench-admin", "bench@example.org", "bench-admin"
+        )
+        timer.client.force_login(user)
+        try:
+            return time_capped(
+                "admin page search `/admin/pages/search/`",
+                [lambda q=q: timer.client.get(url_with("/admin/pages/search/", {"q": q})) for q in ADMIN_SEARCHES],
+                cap,
+                1,
+            )
+        finally:
+            timer.client.logout()
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
