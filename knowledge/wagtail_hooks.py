@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FocusArea, Institution, MemberAgency, Person
 from .publishing import hardening
+from .publishing.documents import serve_partnership_documents_once_published
 from .publishing.permissions import visible_in_choosers
 
 hardening.install()
@@ -78,3 +79,6 @@ hooks.register("before_move_page", hardening.refuse_move_without_permission)
 hooks.register("construct_reports_menu", hardening.hide_editors_reports)
 # After Wagtail's own registrations (order 0), which these replace.
 hooks.register("construct_admin_api", hardening.register_admin_api_endpoints, order=1)
+
+
+hooks.register("before_serve_document", serve_partnership_documents_once_published)

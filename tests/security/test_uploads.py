@@ -446,7 +446,7 @@ def uploaded(client, collection, partner):
 
 
 @pytest.mark.parametrize("serve_media", [True, False], ids=["SERVE_MEDIA=true", "production default"])
-def test_documents_are_served_only_through_wagtails_view(client, uploaded, serve_media):
+def test_documents_are_served_only_through_wagtails_view(client, uploaded, serve_media, partner):
     pdf, csv, image = uploaded["pdf"], uploaded["csv"], uploaded["image"]
     name = f"tests.security._urls_serve_media_{serve_media}"
     try:
@@ -458,6 +458,9 @@ def test_documents_are_served_only_through_wagtails_view(client, uploaded, serve
             image_status = client.get(settings.MEDIA_URL + image.file.name).status_code
             assert image_status == (200 if serve_media else 404)
 
+            # Unused partnership documents are served to those who may choose them (and to the
+            # public once a published page uses them: test_partnership_documents.py).
+            client.force_login(partner)
             response = client.get(pdf.url)
             assert response.status_code == 200
             assert response["Content-Disposition"].startswith("inline")  # PDFs open in the browser...
