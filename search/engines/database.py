@@ -235,8 +235,9 @@ class DatabaseEngine(SearchEngine):
         word_stems = {s for c in clauses for s in c.stems}
         rows = SearchDocument.objects.in_bulk(ids)
         hits = []
-        for pk in ids:
-            row = rows[pk]
+        # The full-text table is written with the documents, in one transaction; an id it still
+        # holds without its document (rows deleted by hand) is skipped, never a 500.
+        for row in (rows[pk] for pk in ids if pk in rows):
             hits.append(
                 Hit(
                     id=row.id,
@@ -289,7 +290,7 @@ class DatabaseEngine(SearchEngine):
             return []
         ids = self.fulltext.title_prefix(words[:-1], words[-1], limit)
         rows = SearchDocument.objects.in_bulk(ids)
-        return [Suggestion(rows[pk].title, rows[pk].url, rows[pk].type) for pk in ids]
+        return [Suggestion(rows[pk].title, rows[pk].url, rows[pk].type) for pk in ids if pk in rows]
 
     def more_like_this(self, item_id: int, limit: int = 4) -> list[int]:
         document = SearchDocument.objects.filter(id=item_id).first()
