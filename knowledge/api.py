@@ -94,6 +94,12 @@ class HostileInputMixin:
 
     pagination_class = BoundedPagination
 
+    def initial(self, request, *args, **kwargs):
+        # PostgreSQL refuses NUL in text (a DataError, so a 500): no parameter may carry one.
+        if any("\x00" in value for _name, values in request.GET.lists() for value in values):
+            raise BadRequestError("parameters must not contain NUL characters")
+        super().initial(request, *args, **kwargs)
+
     def find_object(self, queryset, request):
         if "id" in request.GET and not request.GET["id"].isdecimal():
             raise BadRequestError("id must be a positive integer")
