@@ -19,8 +19,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limits(settings):
-    """Limits on, small enough to reach in a test."""
+def limits(settings, monkeypatch):
+    """Limits on, small enough to reach in a test, and the limiter's clock held still: windows
+    are fixed, so a test that ran across a minute's end would start afresh half-way."""
+    from types import SimpleNamespace
+
+    held = (time.time() // 3600) * 3600 + 30
+    monkeypatch.setattr("config.security.ratelimit.time", SimpleNamespace(time=lambda: held))
     settings.RATE_LIMIT_ENABLED = True
     settings.RATE_LIMITS = {"search": "3/m", "autocomplete": "3/m", "export": "2/m", "api": "3/m"}
     settings.TRUSTED_PROXY_COUNT = 0
