@@ -1,6 +1,7 @@
 """The search parameters, validated: a bad one gets a 400 that names it, never a 500."""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
@@ -12,13 +13,53 @@ MAX_PAGE = 1000
 PAGE_SIZES = (10, 20, 50)
 
 
+class CheckedMultipleChoiceField(forms.MultipleChoiceField):
+    """Multiple values, each checked against the database only when given. Listing every choice
+    on each request cost a query per field, and for partnerships a read of the whole page tree
+    (Wagtail orders pages by path)."""
+
+    def __init__(self, *, existing, **kwargs):
+        super().__init__(**kwargs)
+        self.existing = existing
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        for val in value:
+            ProhibitNullCharactersValidator()(val)  # PostgreSQL refuses NUL in a text parameter
+        known = self.existing(value) if value else set()
+        for val in value:
+            if val not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": val}
+                )
+
+
+def live_partnerships(slugs: list[str]) -> set[str]:
+    return set(PartnershipPage.objects.live().filter(slug__in=slugs).order_by().values_list("slug", flat=True))
+
+
+def focus_areas(slugs: list[str]) -> set[str]:
+    return set(FocusArea.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def countries(codes: list[str]) -> set[str]:
+    return set(Country.objects.filter(code__in=codes).values_list("code", flat=True))
+
+
+def regions(slugs: list[str]) -> set[str]:
+    return set(
+        Country.objects.filter(region_slug__in=slugs).exclude(region_slug="").values_list("region_slug", flat=True)
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=True, max_length=10_000)
     type = forms.MultipleChoiceField(required=False, choices=[(t, t) for t in TYPES])
-    focus_area = forms.MultipleChoiceField(required=False)
-    country = forms.MultipleChoiceField(required=False)
-    region = forms.MultipleChoiceField(required=False)
-    partnership = forms.MultipleChoiceField(required=False)
+    focus_area = CheckedMultipleChoiceField(required=False, existing=focus_areas)
+    country = CheckedMultipleChoiceField(required=False, existing=countries)
+    region = CheckedMultipleChoiceField(required=False, existing=regions)
+    partnership = CheckedMultipleChoiceField(required=False, existing=live_partnerships)
     lang = forms.MultipleChoiceField(required=False, choices=Language.choices)
     year_from = forms.IntegerField(required=False, min_value=1990, max_value=2100)
     year_to = forms.IntegerField(required=False, min_value=1990, max_value=2100)
@@ -31,13 +72,6 @@ class SearchForm(forms.Form):
             data = data.copy()
             data.setlist("country", [code.upper() for code in data.getlist("country")])
         super().__init__(data, *args, **kwargs)
-        self.fields["focus_area"].choices = [(slug, slug) for slug in FocusArea.objects.values_list("slug", flat=True)]
-        countries = list(Country.objects.values_list("code", "region_slug"))
-        self.fields["country"].choices = [(code, code) for code, _region in countries]
-        self.fields["region"].choices = [(slug, slug) for slug in sorted({r for _code, r in countries if r})]
-        self.fields["partnership"].choices = [
-            (slug, slug) for slug in PartnershipPage.objects.live().values_list("slug", flat=True)
-        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -27,6 +27,15 @@ class SearchDocument(models.Model):
         indexes = [models.Index(fields=["-publication_date", "-id"], name="search_doc_newest")]
 
 
+class SearchIndexVersion(models.Model):
+    """One row: a token that changes, in the same transaction, with every write to the database
+    engine's index. Each process keeps in-memory copies (facet bitsets, matched sets, the
+    vocabulary) tagged with the token they were read at, and drops them when it changes. A
+    fresh random token, not a counter: a rolled-back write must never make an old token new."""
+
+    token = models.CharField(max_length=32)
+
+
 class SearchFacetValue(models.Model):
     """One (facet, value) of a document: focus_area=health-policy, country=KE, year=2024, ..."""
 
@@ -35,11 +44,7 @@ class SearchFacetValue(models.Model):
     value = models.CharField(max_length=255)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["facet", "value", "document"], name="search_facet_lookup"),
-            # Counting a search's facets reads the rows of its matching documents: index-only.
-            models.Index(fields=["document", "facet", "value"], name="search_facet_counts"),
-        ]
+        indexes = [models.Index(fields=["facet", "value", "document"], name="search_facet_lookup")]
 
 
 class SearchTerm(models.Model):

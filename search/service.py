@@ -99,7 +99,7 @@ def _labels(facet: str, values: list[str]) -> dict[str, str]:
     if facet == "region":
         return {value: region_name(value, _region_names().get(value, value)) for value in values}
     if facet == "partnership":
-        return dict(PartnershipPage.objects.filter(slug__in=values).values_list("slug", "title"))
+        return dict(PartnershipPage.objects.filter(slug__in=values).order_by().values_list("slug", "title"))
     if facet == "language":
         return {value: str(Language(value).label) if value in Language.values else value for value in values}
     return {value: value for value in values}

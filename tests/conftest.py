@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
+from search.engines.bitsets import clause_sets, facet_indexes
 from search.engines.vocabulary import vocabulary
 from search.synonyms import forget_synonyms
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
@@ -43,8 +44,10 @@ def isolated_state():
     translation.activate(settings.LANGUAGE_CODE)
     for cache in caches.all():
         cache.clear()
-    # The search's in-process copies of the vocabulary and synonyms, likewise.
+    # The search's in-process copies of the vocabulary, facet bitsets and synonyms, likewise.
     vocabulary.invalidate()
+    facet_indexes.clear()
+    clause_sets.clear()
     forget_synonyms()
 
 

@@ -29,7 +29,8 @@ class Report:
     seed: int
     command: str
     environment: str = ""
-    load: tuple[int, float, str] | None = None
+    # Seconds, the items published in them, and which run built the corpus.
+    load: tuple[float, int, str] | None = None
     rebuild: tuple[int, float] | None = None
     timings: list[Timing] = field(default_factory=list)
     by_kind: dict[str, Timing] = field(default_factory=dict)
@@ -52,10 +53,10 @@ class Report:
             "",
         ]
         if self.load:
-            items, seconds, how = self.load
+            seconds, published, how = self.load
             lines.append(
-                f"- Corpus load: {items:,} items published and indexed in {seconds:.0f} s "
-                f"({items / seconds:.1f} items/s; {how})."
+                f"- Corpus load: {published:,} items published and indexed in {seconds:.0f} s "
+                f"({published / seconds:.1f} items/s; {how})."
             )
         if self.rebuild:
             items, seconds = self.rebuild

@@ -7,15 +7,17 @@ ORM queries over the facet table, so they read the same on both databases.
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import reduce
+from operator import and_, or_
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
-from django.db.models.expressions import RawSQL
 
 from ..analysis import stems, stems_in_every_language, tokens
 from ..models import SearchDocument, SearchFacetValue, SearchTerm
 from ..query import FACET_FIELDS, FACETS, ParsedText, SearchQuery
+from . import version
 from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
+from .bitsets import FacetIndex, Members, all_of, clause_sets, facet_index, from_ids, ids_of
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
 from .vocabulary import Vocabulary, is_vocabulary_word, vocabulary, vocabulary_words
@@ -103,7 +105,7 @@ class DatabaseEngine(SearchEngine):
                 self._remove(ids)
                 self._write(batch, [row for row, _words in analysed])
                 Vocabulary.apply(delta)
-        vocabulary.invalidate()
+                version.bump()
 
     def delete(self, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -112,7 +114,7 @@ class DatabaseEngine(SearchEngine):
             delta.subtract(self._stored_words(ids))
             self._remove(ids)
             Vocabulary.apply(delta)
-        vocabulary.invalidate()
+            version.bump()
 
     def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
         # One transaction: readers keep the old index (WAL / MVCC) until the new one commits.
@@ -140,7 +142,7 @@ class DatabaseEngine(SearchEngine):
             SearchTerm.objects.bulk_create(
                 [SearchTerm(term=t, documents=n, length=len(t)) for t, n in words.items()], batch_size=2000
             )
-        vocabulary.invalidate()
+            version.bump()
 
     def indexed_versions(self) -> dict[int, str]:
         return dict(SearchDocument.objects.values_list("id", "version"))
@@ -164,21 +166,17 @@ class DatabaseEngine(SearchEngine):
         return terms
 
     @staticmethod
-    def _filters(query: SearchQuery) -> dict[str, Q]:
+    def _filters(query: SearchQuery, index: FacetIndex) -> dict[str, int]:
+        """The documents each active facet filter allows."""
         filters = {}
         for facet in FACETS:
             values = [str(v) for v in query.chosen(facet)]
             if values:
-                matching = SearchFacetValue.objects.filter(facet=facet, value__in=values).values("document_id")
-                filters[facet] = Q(id__in=matching)
-        years = Q()
-        if query.year_from:
-            years &= Q(year__gte=query.year_from)
-        if query.year_to:
-            years &= Q(year__lte=query.year_to)
-        if years:
+                filters[facet] = index.chosen(facet, values)
+        if query.year_from or query.year_to:
             # The range belongs to the year facet: its counts show the other years too.
-            filters["year"] = filters.get("year", Q()) & years
+            years = index.years(query.year_from, query.year_to)
+            filters["year"] = filters["year"] & years if "year" in filters else years
         return filters
 
     def _suggestion(self, parsed: ParsedText) -> str | None:
@@ -194,42 +192,74 @@ class DatabaseEngine(SearchEngine):
             words.append(word)
         return " ".join(words) if changed else None
 
-    def _finds_anything(self, text: str, filters: dict[str, Q]) -> bool:
+    def _clause_set(self, terms: ClauseTerms, token: str) -> int:
+        """The documents one clause matches, from the full-text index; kept until the index changes."""
+        sql, params = self.fulltext.match([terms], True)
+
+        def read() -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return from_ids([row[0] for row in cursor.fetchall()])
+
+        return clause_sets.get(token, (sql, tuple(params)), read)
+
+    def _matching(self, clauses: list[ClauseTerms], require_all: bool, token: str, index: FacetIndex) -> int:
+        if not clauses:
+            return index.everything
+        sets = [self._clause_set(clause, token) for clause in clauses]
+        # ANDed with every document: an id the full-text index still holds without its document
+        # (rows deleted by hand) never counts and is never shown, never a 500.
+        return index.everything & (reduce(and_, sets) if require_all else reduce(or_, sets))
+
+    def _finds_anything(self, text: str, allowed: int, token: str, index: FacetIndex) -> bool:
         from ..query import parse_text
 
         clauses = [self._clause_terms(c) for c in parse_text(text).clauses]
-        match = RawSQL(*self.fulltext.match(clauses, True))
-        return SearchDocument.objects.filter(id__in=match).filter(*filters.values()).exists()
+        return bool(self._matching(clauses, True, token, index) & allowed)
+
+    def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query) -> list[int]:
+        """The page's ids by relevance among the `wanted` set (`total` documents of the `matched`)."""
+        if total == matched.bit_count():
+            return self.fulltext.ranked(clauses, require_all, None, query.page_size, query.offset)
+        share = total / max(1, matched.bit_count())
+        needed = query.offset + query.page_size
+        if share >= 0.1:
+            # A broad filter: rank every match and keep the allowed ones; FTS5 scores every match
+            # either way, and handing it tens of thousands of ids to check costs more.
+            limit = int(needed / share * 1.5) + 20
+            allowed = Members(wanted)
+            ranked = [pk for pk in self.fulltext.ranked(clauses, require_all, None, limit, 0) if pk in allowed]
+            if len(ranked) >= needed or limit >= matched.bit_count():
+                return ranked[query.offset : needed]
+        # A narrow filter: the few allowed matches are handed to the full-text query.
+        return self.fulltext.ranked(
+            clauses, require_all, self.fulltext.among(list(ids_of(wanted))), query.page_size, query.offset
+        )
 
     def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
+        token = version.current()
+        vocabulary.use(token)
+        index = facet_index(token)
         clauses = [terms for terms in (self._clause_terms(c) for c in parsed.clauses) if terms.words or terms.phrases]
-        filters = self._filters(query)
+        filters = self._filters(query, index)
+        allowed = all_of(filters.values(), index.everything)
         require_all, relaxed = True, False
-        documents = SearchDocument.objects.all()
 
-        def matching(require_all_clauses: bool):
-            if not clauses:
-                return documents
-            return documents.filter(id__in=RawSQL(*self.fulltext.match(clauses, require_all_clauses)))
-
-        matched = matching(True)
-        filtered = matched.filter(*filters.values())
-        total = filtered.count()
+        matched = self._matching(clauses, True, token, index)
+        wanted = matched & allowed
+        total = wanted.bit_count()
         if total == 0 and len(clauses) > 1:
             require_all, relaxed = False, True
-            matched = matching(False)
-            filtered = matched.filter(*filters.values())
-            total = filtered.count()
+            matched = self._matching(clauses, False, token, index)
+            wanted = matched & allowed
+            total = wanted.bit_count()
 
-        if clauses and query.sort == "relevance":
-            # The full-text query matches; only the filters need a second look.
-            within = documents.filter(*filters.values()).values("id").query.sql_with_params() if filters else None
-            ids = self.fulltext.ranked(clauses, require_all, within, query.page_size, query.offset)
+        if not total:
+            ids = []
+        elif clauses and query.sort == "relevance":
+            ids = self._ranked(clauses, require_all, wanted, total, matched, query)
         else:
-            order = ["publication_date", "id"] if query.sort == "oldest" else ["-publication_date", "-id"]
-            ids = list(
-                filtered.order_by(*order).values_list("id", flat=True)[query.offset : query.offset + query.page_size]
-            )
+            ids = index.in_date_order(wanted, query.page_size, query.offset, oldest_first=query.sort == "oldest")
 
         words = {w for c in clauses for w in c.words} | {w for c in clauses for p in c.phrases for w in p}
         word_stems = {s for c in clauses for s in c.stems}
@@ -255,33 +285,27 @@ class DatabaseEngine(SearchEngine):
                 )
             )
 
-        facets = self._facet_counts(matched, filters)
+        facets = self._facet_counts(matched, filters, index)
 
         suggestion = None
         if parsed:
             suggestion = self._suggestion(parsed)
-            if suggestion and not self._finds_anything(suggestion, filters):
+            if suggestion and not self._finds_anything(suggestion, allowed, token, index):
                 suggestion = None
         return EngineResults(total=total, hits=hits, facets=facets, suggestion=suggestion, relaxed=relaxed)
 
     @staticmethod
-    def _facet_counts(matched, filters: dict[str, Q]) -> dict[str, list[FacetCount]]:
-        """Each facet counts the matches under every filter but its own. Facets with no filter of
-        their own share one set of documents, so they are counted in one pass over it."""
-        groups: dict[str, list[str]] = {}  # the facet whose filter is left out ("" for none) -> facets
+    def _facet_counts(matched: int, filters: dict[str, int], index: FacetIndex) -> dict[str, list[FacetCount]]:
+        """Each facet counts the matches under every filter but its own."""
+        unfiltered = matched & all_of(filters.values(), index.everything)
+        counts: dict[str, list[FacetCount]] = {}
         for facet in FACETS:
-            groups.setdefault(facet if facet in filters else "", []).append(facet)
-        counts: dict[str, list[FacetCount]] = {facet: [] for facet in FACETS}
-        for left_out, facets in groups.items():
-            documents = matched.filter(*(q for name, q in filters.items() if name != left_out)).values("id")
-            rows = (
-                SearchFacetValue.objects.filter(facet__in=facets, document__in=documents)
-                .values("facet", "value")
-                .annotate(count=Count("id"))
-                .order_by("facet", "-count", "value")
-            )
-            for row in rows:
-                counts[row["facet"]].append(FacetCount(row["value"], row["count"]))
+            base = unfiltered
+            if facet in filters:
+                base = matched & all_of((bits for name, bits in filters.items() if name != facet), index.everything)
+            found = [(value, (base & bits).bit_count()) for value, bits in index.values.get(facet, {}).items()]
+            found.sort(key=lambda pair: (-pair[1], pair[0]))
+            counts[facet] = [FacetCount(value, count) for value, count in found if count]
         return counts
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:

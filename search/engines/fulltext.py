@@ -6,6 +6,7 @@ indexes ranked by ts_rank. Only words made of letters and digits reach a query, 
 can never form query syntax.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -77,6 +78,11 @@ class SqliteFullText:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def among(ids: list[int]) -> tuple[str, list]:
+        """A subquery of the given ids, as one parameter whatever their number."""
+        return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
 
     def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:
         expression = " AND ".join([*_quoted(words), f'"{prefix}"*'])
@@ -157,6 +163,11 @@ class PostgresFullText:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*match_params, *within_params, *rank_params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def among(ids: list[int]) -> tuple[str, list]:
+        """A subquery of the given ids, as one parameter whatever their number."""
+        return "SELECT unnest(%s::bigint[])", [ids]
 
     def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:
         query = " & ".join([*(f"{word}:A" for word in words), f"{prefix}:*A"])

@@ -1,7 +1,6 @@
 """The indexed words, for typo tolerance and "did you mean"."""
 
 import threading
-import time
 from collections import Counter, defaultdict
 
 from django.db import connection
@@ -13,7 +12,6 @@ from ..models import SearchTerm
 
 MIN_TYPO_LENGTH = 5  # shorter words must be typed right: too many neighbours otherwise
 # Edits are counted as Elasticsearch counts them: a swap of two neighbours is one edit (OSA).
-CACHE_SECONDS = 60
 UPSERT_BATCH = 300  # three parameters each: under SQLite's 999-variable limit of old builds
 
 
@@ -32,23 +30,31 @@ def vocabulary_words(text: str) -> set[str]:
 
 
 class Vocabulary:
-    """An in-process copy of SearchTerm by word length, refreshed when it changes here or ages."""
+    """An in-process copy of SearchTerm by word length, kept while the index version token
+    (engines/version.py) the engine passes to `use` stays the same."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._by_length: dict[int, dict[str, int]] | None = None
-        self._loaded_at = 0.0
+        self._token: str | None = None
 
     def invalidate(self) -> None:
-        self._by_length = None
+        with self._lock:
+            self._by_length, self._token = None, None
+
+    def use(self, token: str) -> None:
+        """The index is at this version: a copy read at another is dropped."""
+        with self._lock:
+            if token != self._token:
+                self._by_length, self._token = None, token
 
     def _load(self) -> dict[int, dict[str, int]]:
         with self._lock:
-            if self._by_length is None or time.monotonic() - self._loaded_at > CACHE_SECONDS:
+            if self._by_length is None:
                 by_length: dict[int, dict[str, int]] = defaultdict(dict)
                 for term, documents, length in SearchTerm.objects.values_list("term", "documents", "length").iterator():
                     by_length[length][term] = documents
-                self._by_length, self._loaded_at = by_length, time.monotonic()
+                self._by_length = by_length
             return self._by_length
 
     def known(self, word: str) -> bool:

@@ -28,8 +28,11 @@ class Command(BaseCommand):
         parser.add_argument("--items", type=positive, required=True, help="how many items the corpus should have")
         parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same corpus (default 1)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+        parser.add_argument(
+            "--record", metavar="FILE", help="append a line '<seconds> <items added>' to FILE (used by make bench)"
+        )
 
-    def handle(self, *args, items, seed, no_progress, **options):
+    def handle(self, *args, items, seed, no_progress, record, **options):
         from django.conf import settings
 
         if not settings.DEBUG and not getattr(settings, "ALLOW_SYNTHETIC_CORPUS", False):
@@ -39,6 +42,9 @@ class Command(BaseCommand):
             added = CorpusLoader(items, seed, progress=bar.update).run()
         elapsed = time.perf_counter() - started
         rate = added / elapsed if elapsed else 0
+        if record and added:
+            with open(record, "a") as runs:
+                runs.write(f"{elapsed:.1f} {added}\n")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Corpus of {items} items (seed {seed}): added {added} in {elapsed:.1f} s ({rate:.0f} items/s)."

@@ -63,11 +63,11 @@ class Command(BaseCommand):
 
         corpus = corpus_cache.corpus_path(database.parent, items, seed)
         if corpus.exists():
-            report.load = (items, float(corpus.with_suffix(".seconds").read_text()), "built by an earlier run")
+            report.load = (*corpus_cache.recorded(corpus), "built by an earlier run")
             self.stdout.write(f"Reusing {corpus.name}.")
         else:
             self.stdout.write(f"Building {corpus.name} (publishing {items} items through Wagtail)…")
-            report.load = (items, corpus_cache.build(corpus, items, seed), "built by this run")
+            report.load = (*corpus_cache.build(corpus, items, seed, log=self.stdout.write), "built by this run")
         connection.close()
         corpus_cache.copy_to(corpus, database)
         call_command("migrate", verbosity=0)

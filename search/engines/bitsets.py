@@ -1,0 +1,158 @@
+"""Sets of search documents as Python ints, one bit per document id.
+
+Counting a search's matches and every facet value's share of them is then a few hundred ANDs
+and popcounts of 12 KB integers (about 2 ms at 100,000 documents) instead of GROUP BY queries
+that read every matching document's facet rows (hundreds of ms for a common word). Each
+process keeps the facet bitsets, and the matched set of recent query clauses, until the index
+version token changes (engines/version.py).
+"""
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_
+
+from django.db import connection
+
+from ..models import SearchDocument, SearchFacetValue
+
+_NONZERO = re.compile(rb"[^\x00]")
+_BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
+CLAUSE_CACHE_SIZE = 256
+
+
+def from_ids(ids: Iterable[int]) -> int:
+    ids = ids if isinstance(ids, list) else list(ids)
+    if not ids:
+        return 0
+    data = bytearray(max(ids) // 8 + 1)
+    for pk in ids:
+        data[pk >> 3] |= 1 << (pk & 7)
+    return int.from_bytes(data, "little")
+
+
+def to_bytes(bits: int) -> bytes:
+    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+
+def ids_of(bits: int) -> Iterator[int]:
+    """The ids in the set, ascending; zero bytes are skipped at C speed."""
+    data = to_bytes(bits)
+    for match in _NONZERO.finditer(data):
+        start = match.start()
+        base = start * 8
+        for bit in _BITS_OF_BYTE[data[start]]:
+            yield base + bit
+
+
+class Members:
+    """Constant-time membership tests (a shift of a big int is linear in its size)."""
+
+    def __init__(self, bits: int):
+        self._data = to_bytes(bits)
+
+    def __contains__(self, pk: int) -> bool:
+        index = pk >> 3
+        return index < len(self._data) and bool(self._data[index] >> (pk & 7) & 1)
+
+
+def all_of(sets: Iterable[int], everything: int) -> int:
+    return reduce(and_, sets, everything)
+
+
+@dataclass
+class FacetIndex:
+    """Every indexed document's facet values as bitsets, read at one version of the index."""
+
+    token: str
+    values: dict[str, dict[str, int]] = field(default_factory=dict)  # facet -> value -> documents
+    everything: int = 0
+    newest: list[int] = field(default_factory=list)  # ids by publication date, newest first, then id
+    position: dict[int, int] = field(default_factory=dict)  # id -> its place in `newest`
+
+    @classmethod
+    def load(cls, token: str) -> "FacetIndex":
+        # Raw rows: at 100,000 documents there are about 900,000 facet rows, and model
+        # instances or ORM value rows would cost seconds.
+        members: dict[tuple[str, str], list[int]] = {}
+        table = connection.ops.quote_name(SearchFacetValue._meta.db_table)
+        documents = connection.ops.quote_name(SearchDocument._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT facet, value, document_id FROM {table}")  # noqa: S608 (table names)
+            for facet, value, pk in cursor.fetchall():
+                members.setdefault((facet, value), []).append(pk)
+            cursor.execute(f"SELECT id FROM {documents} ORDER BY publication_date DESC, id DESC")  # noqa: S608
+            newest = [row[0] for row in cursor.fetchall()]
+        index = cls(token, newest=newest, everything=from_ids(newest))
+        for (facet, value), ids in members.items():
+            index.values.setdefault(facet, {})[value] = from_ids(ids)
+        index.position = {pk: place for place, pk in enumerate(newest)}
+        return index
+
+    def chosen(self, facet: str, values: Iterable[str]) -> int:
+        """Documents with any of the values (values of one facet combine with OR)."""
+        of_facet = self.values.get(facet, {})
+        found = 0
+        for value in values:
+            found |= of_facet.get(value, 0)
+        return found
+
+    def years(self, first: int | None, last: int | None) -> int:
+        years = self.values.get("year", {})
+        return self.chosen("year", [y for y in years if (first or 0) <= int(y) <= (last or 9999)])
+
+    def in_date_order(self, bits: int, count: int, offset: int = 0, oldest_first: bool = False) -> list[int]:
+        """The set's ids from `offset`, newest (or oldest) first, at most `count`."""
+        wanted = offset + count
+        if bits.bit_count() <= 4 * wanted or bits.bit_count() < 2000:
+            ordered = sorted(ids_of(bits), key=self.position.__getitem__, reverse=oldest_first)
+            return ordered[offset:wanted]
+        # A large set: walk the date order until enough of it is found.
+        members, found = Members(bits), []
+        for pk in reversed(self.newest) if oldest_first else self.newest:
+            if pk in members:
+                found.append(pk)
+                if len(found) == wanted:
+                    break
+        return found[offset:]
+
+
+class VersionedCache:
+    """Values computed at one version of the index, dropped together when the version changes;
+    the least recently used go first past `size`."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._token = None
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token: str, key, compute: Callable):
+        with self._lock:
+            if token != self._token:
+                self._token, self._values = token, OrderedDict()
+            elif key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()  # outside the lock: a slow computation must not hold up other threads
+        with self._lock:
+            if token == self._token:
+                self._values[key] = value
+                while len(self._values) > self.size:
+                    self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._token, self._values = None, OrderedDict()
+
+
+facet_indexes = VersionedCache(size=1)
+clause_sets = VersionedCache(size=CLAUSE_CACHE_SIZE)
+
+
+def facet_index(token: str) -> FacetIndex:
+    return facet_indexes.get(token, "facets", lambda: FacetIndex.load(token))
