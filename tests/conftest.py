@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
-from search.engines.bitsets import clause_sets, facet_indexes
+from search.engines.bitsets import clause_sets, facet_indexes, ranked_lists
 from search.engines.vocabulary import vocabulary
 from search.synonyms import forget_synonyms
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
@@ -48,6 +48,7 @@ def isolated_state():
     vocabulary.invalidate()
     facet_indexes.clear()
     clause_sets.clear()
+    ranked_lists.clear()
     forget_synonyms()
 
 

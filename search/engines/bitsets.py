@@ -3,8 +3,8 @@
 Counting a search's matches and every facet value's share of them is then a few hundred ANDs
 and popcounts of 12 KB integers (about 2 ms at 100,000 documents) instead of GROUP BY queries
 that read every matching document's facet rows (hundreds of ms for a common word). Each
-process keeps the facet bitsets, and the matched set of recent query clauses, until the index
-version token changes (engines/version.py).
+process keeps the facet bitsets, the matched set of recent query clauses and their best ids by
+relevance until the index version token changes (engines/version.py).
 """
 
 import re
@@ -152,6 +152,7 @@ class VersionedCache:
 
 facet_indexes = VersionedCache(size=1)
 clause_sets = VersionedCache(size=CLAUSE_CACHE_SIZE)
+ranked_lists = VersionedCache(size=CLAUSE_CACHE_SIZE)  # (query, window) -> best ids (engines/database.py)
 
 
 def facet_index(token: str) -> FacetIndex:

@@ -17,12 +17,13 @@ from ..models import SearchDocument, SearchFacetValue, SearchTerm
 from ..query import FACET_FIELDS, FACETS, ParsedText, SearchQuery
 from . import version
 from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
-from .bitsets import FacetIndex, Members, all_of, clause_sets, facet_index, from_ids, ids_of
+from .bitsets import FacetIndex, Members, all_of, clause_sets, facet_index, from_ids, ids_of, ranked_lists
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
 from .vocabulary import Vocabulary, is_vocabulary_word, vocabulary, vocabulary_words
 
 BATCH = 500
+RANKED_WINDOW = 100
 MORE_LIKE_THIS_TERMS = 12
 
 
@@ -217,19 +218,33 @@ class DatabaseEngine(SearchEngine):
         clauses = [self._clause_terms(c) for c in parse_text(text).clauses]
         return bool(self._matching(clauses, True, token, index) & allowed)
 
-    def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query) -> list[int]:
+    def _top(self, clauses: list[ClauseTerms], require_all: bool, count: int, token: str) -> tuple[list[int], bool]:
+        """The best matches by relevance, at least `count` of them (whole windows of 100), and
+        whether that is every match. Kept until the index changes, as Solr's query result cache
+        keeps them: ranking reads every match, and the next page or a repeated search needs no
+        second ranking."""
+        window = -(-count // RANKED_WINDOW) * RANKED_WINDOW
+        sql, params = self.fulltext.match(clauses, require_all)
+        ids = ranked_lists.get(
+            token,
+            (sql, tuple(params), window),
+            lambda: self.fulltext.ranked(clauses, require_all, None, window, 0),
+        )
+        return ids, len(ids) < window
+
+    def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query, token: str):
         """The page's ids by relevance among the `wanted` set (`total` documents of the `matched`)."""
-        if total == matched.bit_count():
-            return self.fulltext.ranked(clauses, require_all, None, query.page_size, query.offset)
-        share = total / max(1, matched.bit_count())
         needed = query.offset + query.page_size
+        if total == matched.bit_count():
+            return self._top(clauses, require_all, needed, token)[0][query.offset : needed]
+        share = total / max(1, matched.bit_count())
         if share >= 0.1:
-            # A broad filter: rank every match and keep the allowed ones; FTS5 scores every match
-            # either way, and handing it tens of thousands of ids to check costs more.
-            limit = int(needed / share * 1.5) + 20
+            # A broad filter: the best matches of all, then the allowed ones among them. FTS5 would
+            # score every match either way, and checking tens of thousands of ids costs more.
+            top, complete = self._top(clauses, require_all, int(needed / share * 1.5) + 20, token)
             allowed = Members(wanted)
-            ranked = [pk for pk in self.fulltext.ranked(clauses, require_all, None, limit, 0) if pk in allowed]
-            if len(ranked) >= needed or limit >= matched.bit_count():
+            ranked = [pk for pk in top if pk in allowed]
+            if len(ranked) >= needed or complete:
                 return ranked[query.offset : needed]
         # A narrow filter: the few allowed matches are handed to the full-text query.
         return self.fulltext.ranked(
@@ -257,7 +272,7 @@ class DatabaseEngine(SearchEngine):
         if not total:
             ids = []
         elif clauses and query.sort == "relevance":
-            ids = self._ranked(clauses, require_all, wanted, total, matched, query)
+            ids = self._ranked(clauses, require_all, wanted, total, matched, query, token)
         else:
             ids = index.in_date_order(wanted, query.page_size, query.offset, oldest_first=query.sort == "oldest")
 

@@ -140,3 +140,13 @@ def test_a_rolled_back_write_leaves_the_token_it_found(engine):
         assert version.current() != token
         raise RuntimeError("rolled back")
     assert version.current() == token
+
+
+def test_pages_past_the_first_window_of_ranked_ids_continue_the_ranking(engine, monkeypatch):
+    monkeypatch.setattr("search.engines.database.RANKED_WINDOW", 20)
+    everything = ranked_ids(engine)
+    pages = [ranked_ids(engine, page_size=10, page=page) for page in range(1, 7)]
+    assert [pk for page in pages for pk in page] == everything
+    kenya = [pk for pk in everything if pk % 30 != 1]
+    pages = [ranked_ids(engine, page_size=10, page=page, countries=("KE",)) for page in range(1, 7)]
+    assert [pk for page in pages for pk in page] == kenya

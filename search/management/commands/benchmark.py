@@ -90,6 +90,7 @@ class Command(BaseCommand):
                 [url_with("/api/search/autocomplete/", {"q": p}) for p in AUTOCOMPLETE_PREFIXES],
             ),
         ]
+        report.timings.insert(1, Timing("search API, each query's first request", api.first, api.queries))
         report.by_kind = self._by_kind(api, queries)
         for name, url in self._pages():
             report.pages.append(timer.time_urls(name, [url] * 4))
