@@ -32,6 +32,7 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        from knowledge.content_version import cached_until_content_changes
         from knowledge.models import KnowledgeItemPage, LibraryIndexPage, TestimonialPage
         from knowledge.selectors import (
             featured_testimonials,
@@ -44,8 +45,11 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         library = LibraryIndexPage.objects.child_of(self).live().first()
         context["library"] = library
-        context["figures"] = home_figures(within=self)
-        context["focus_areas"] = focus_areas_with_counts(within=self)
+        # Counted over the whole library: kept until something is published, moved or withdrawn.
+        context["figures"] = cached_until_content_changes(f"home-figures-{self.pk}", lambda: home_figures(within=self))
+        context["focus_areas"] = cached_until_content_changes(
+            f"home-focus-areas-{self.pk}", lambda: list(focus_areas_with_counts(within=self))
+        )
         featured_ids = [link.item_id for link in self.featured_items.all()]
         featured = with_card_data(KnowledgeItemPage.objects.live().public().filter(pk__in=featured_ids)).in_bulk()
         context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]

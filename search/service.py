@@ -5,10 +5,12 @@ the reader's language and their selected state.
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from knowledge.content_version import cached_until_content_changes
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
 from knowledge.models.taxonomy import region_name
 
@@ -82,27 +84,38 @@ class SearchPage:
         ]
 
 
-@lru_cache(maxsize=1)
 def _region_names() -> dict[str, str]:
     return dict(Country.objects.exclude(region_slug="").values_list("region_slug", "region").distinct())
+
+
+def _labels_from_database(facet: str) -> dict[str, str]:
+    if facet == "focus_area":
+        return {area.slug: area.localized_name for area in FocusArea.objects.all()}
+    if facet == "country":
+        return {c.code: c.localized_name for c in Country.objects.only("code", "name", "name_fr")}
+    if facet == "region":
+        return {value: region_name(value, name) for value, name in _region_names().items()}
+    if facet == "partnership":
+        return dict(PartnershipPage.objects.order_by().values_list("slug", "title"))
+    return {}
+
+
+def _all_labels() -> dict[str, dict[str, str]]:
+    """The labels of the facets' values kept in the database, in the reader's language, read
+    once until an editor publishes or edits something (four queries saved on every search)."""
+    return cached_until_content_changes(
+        f"search-facet-labels-{get_language()}",
+        lambda: {facet: _labels_from_database(facet) for facet in ("focus_area", "country", "region", "partnership")},
+    )
 
 
 def _labels(facet: str, values: list[str]) -> dict[str, str]:
     if facet == "type":
         return {value: str(TYPE_LABELS.get(value, value)) for value in values}
-    if facet == "focus_area":
-        return {area.slug: area.localized_name for area in FocusArea.objects.filter(slug__in=values)}
-    if facet == "country":
-        return {
-            c.code: c.localized_name for c in Country.objects.filter(code__in=values).only("code", "name", "name_fr")
-        }
-    if facet == "region":
-        return {value: region_name(value, _region_names().get(value, value)) for value in values}
-    if facet == "partnership":
-        return dict(PartnershipPage.objects.filter(slug__in=values).order_by().values_list("slug", "title"))
     if facet == "language":
         return {value: str(Language(value).label) if value in Language.values else value for value in values}
-    return {value: value for value in values}
+    known = _all_labels().get(facet, {})
+    return {value: known.get(value, value) for value in values}
 
 
 def _facets(query: SearchQuery, results: EngineResults) -> list[Facet]:

@@ -15,8 +15,11 @@ WINDOW = 6000
 
 
 def _matching_tokens(text: str, language: str, words: set[str], word_stems: set[str]) -> set[str]:
-    """The text's tokens, as written, that match: each distinct token folded and stemmed once."""
-    distinct = list(set(TOKEN.findall(text)))
+    """The text's tokens, as written, that match: each distinct token folded and stemmed once,
+    and only those that can match. Folding and stemming keep a word's first two letters, so a
+    token starting otherwise (in ASCII) is passed over unread."""
+    starts = {word[:2] for word in (*words, *word_stems)}
+    distinct = [token for token in set(TOKEN.findall(text)) if token[:2].lower() in starts or not token[:2].isascii()]
     folded = [fold(token) for token in distinct]
     return {
         token

@@ -34,6 +34,12 @@ def test_home_figures_are_computed_from_what_is_published(client, library):
     shown = figures(client.get("/").content.decode())
     assert shown["partnership"] == 1
 
+    # The figures are kept between requests, until the next publication.
+    make_partnership(library, start_year=2010, north_country="BE", south_country="SN")
+    shown = figures(client.get("/").content.decode())
+    assert shown["partnerships"] == 2
+    assert shown["countries"] == 5  # FR, ML (first), BE, SN (the new one) and LA (a case study still live)
+
 
 def test_featured_items_come_first_in_the_editors_order(client, partnership):
     older = make_case_study(partnership, title="Chosen first", publication_date=datetime.date(2010, 1, 1))

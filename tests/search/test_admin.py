@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from knowledge.models import Country
 from search.models import SearchSynonym
 from search.synonyms import synonym_map
 
@@ -33,3 +34,19 @@ def test_a_duplicate_group_is_a_form_error(editor):
     )
     assert response.status_code == 200
     assert "already exists" in response.content.decode()
+
+
+def test_a_country_renamed_in_the_admin_is_renamed_in_the_next_search(editor, corpus):
+    def country_labels() -> dict[str, str]:
+        facets = editor.get("/api/search/", {"q": "laboratory"}).json()["facets"]
+        return {option["value"]: option["label"] for option in facets["country"]}
+
+    assert country_labels()["ML"] == "Mali"  # the labels are now kept by this process
+    mali = Country.objects.get(code="ML")
+    fields = ["name_fr", "iso3", "numeric", "region", "subregion", "intermediate_region", "latitude", "longitude"]
+    data = {field: getattr(mali, field) or "" for field in fields}
+    response = editor.post(
+        reverse("wagtailsnippets_knowledge_country:edit", args=[mali.pk]), {**data, "name": "Republic of Mali"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert country_labels()["ML"] == "Republic of Mali"

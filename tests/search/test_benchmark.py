@@ -39,3 +39,22 @@ def test_percentiles_and_capped_samples_read_as_users_expect():
     assert timing.median == pytest.approx(50.5)
     assert timing.p95 == pytest.approx(95.0, abs=1)
     assert Timing("empty").p95 != Timing("empty").p95  # NaN: nothing measured, nothing claimed
+
+
+def test_a_corpus_grows_from_the_largest_smaller_one_of_its_seed_and_code(tmp_path):
+    from search.benchmark import corpus_cache
+
+    def cached(items: int, seed: int, fingerprint: str, seconds: str) -> None:
+        (tmp_path / f"corpus-{items}-seed{seed}-{fingerprint}.sqlite3").write_bytes(b"")
+        (tmp_path / f"corpus-{items}-seed{seed}-{fingerprint}.seconds").write_text(seconds)
+
+    cached(1000, 1, "abc", "166.0\n")  # the older format: the whole corpus in one run
+    cached(10000, 1, "abc", "1200.5 9000\n")
+    cached(20000, 2, "abc", "1.0 20000\n")  # another seed
+    cached(50000, 1, "old", "1.0 50000\n")  # other code
+    cached(200000, 1, "abc", "1.0 200000\n")  # larger
+    wanted = tmp_path / "corpus-100000-seed1-abc.sqlite3"
+    assert corpus_cache.smaller_corpus(wanted, 100000, 1).name == "corpus-10000-seed1-abc.sqlite3"
+    assert corpus_cache.smaller_corpus(tmp_path / "corpus-500-seed1-abc.sqlite3", 500, 1) is None
+    assert corpus_cache.recorded(tmp_path / "corpus-1000-seed1-abc.sqlite3") == (166.0, 1000)
+    assert corpus_cache.recorded(tmp_path / "corpus-10000-seed1-abc.sqlite3") == (1200.5, 9000)
