@@ -64,6 +64,8 @@ class SearchPage:
     query: SearchQuery
     results: EngineResults
     facets: list[Facet]
+    # Labels of the facet values stored in the database, by facet (read once per search).
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -72,8 +74,8 @@ class SearchPage:
     @cached_property
     def hits(self) -> list[LabelledHit]:
         hits = self.results.hits
-        areas = _labels("focus_area", sorted({slug for hit in hits for slug in hit.focus_areas}))
-        countries = _labels("country", sorted({code for hit in hits for code in hit.countries}))
+        areas = _labels("focus_area", sorted({slug for hit in hits for slug in hit.focus_areas}), self.labels)
+        countries = _labels("country", sorted({code for hit in hits for code in hit.countries}), self.labels)
         return [
             LabelledHit(
                 hit,
@@ -109,16 +111,16 @@ def _all_labels() -> dict[str, dict[str, str]]:
     )
 
 
-def _labels(facet: str, values: list[str]) -> dict[str, str]:
+def _labels(facet: str, values: list[str], stored: dict[str, dict[str, str]]) -> dict[str, str]:
     if facet == "type":
         return {value: str(TYPE_LABELS.get(value, value)) for value in values}
     if facet == "language":
         return {value: str(Language(value).label) if value in Language.values else value for value in values}
-    known = _all_labels().get(facet, {})
+    known = stored.get(facet, {})
     return {value: known.get(value, value) for value in values}
 
 
-def _facets(query: SearchQuery, results: EngineResults) -> list[Facet]:
+def _facets(query: SearchQuery, results: EngineResults, stored: dict[str, dict[str, str]]) -> list[Facet]:
     facets = []
     for name in FACETS:
         chosen = [str(value) for value in query.chosen(name)]
@@ -130,7 +132,7 @@ def _facets(query: SearchQuery, results: EngineResults) -> list[Facet]:
             shown.sort(reverse=True)
         shown = shown[: MAX_FACET_VALUES.get(name, 100)]
         shown += [value for value in chosen if value not in shown]  # a chosen value stays visible at 0
-        labels = _labels(name, shown)
+        labels = _labels(name, shown, stored)
         options = [FacetOption(v, labels.get(v, v), counts.get(v, 0), v in chosen) for v in shown]
         facets.append(Facet(name, str(FACET_LABELS[name]), options))
     return facets
@@ -140,4 +142,5 @@ def run_search(query: SearchQuery) -> SearchPage:
     """Raises EngineUnavailable when the engine cannot answer."""
     parsed = parse_text(query.text, synonym_map())
     results = get_engine().search(query, parsed)
-    return SearchPage(query=query, results=results, facets=_facets(query, results))
+    labels = _all_labels()
+    return SearchPage(query=query, results=results, facets=_facets(query, results, labels), labels=labels)

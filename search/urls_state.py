@@ -2,6 +2,7 @@
 Stable URLs: parameters keep a fixed order, and any change of filter goes back to page 1."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 
@@ -31,13 +32,17 @@ ORDER = [
 ]
 
 
-def encode(params: QueryDict) -> str:
-    ordered = QueryDict(mutable=True)
-    for key in ORDER:
-        values = [v for v in params.getlist(key) if v != ""]
-        if values:
-            ordered.setlist(key, values)
-    return "?" + ordered.urlencode() if ordered else "?"
+State = dict[str, list[str]]
+
+
+def _state(params: QueryDict) -> State:
+    """The parameters that make a search, without empty values; read once per page of links."""
+    return {key: [v for v in params.getlist(key) if v != ""] for key in ORDER}
+
+
+def encode(state: State) -> str:
+    pairs = [(key, value) for key in ORDER for value in state.get(key, ())]
+    return "?" + urlencode(pairs) if pairs else "?"
 
 
 @dataclass
@@ -46,35 +51,31 @@ class FacetLink:
     url: str
 
 
-def _toggled(params: QueryDict, facet: str, value: str, selected: bool) -> str:
-    changed = params.copy()
-    changed.pop("page", None)
+def _toggled(state: State, facet: str, value: str, selected: bool) -> str:
+    changed = {**state, "page": []}
     if facet == "year":
-        if selected:
-            changed.pop("year_from", None)
-            changed.pop("year_to", None)
-        else:
-            changed.setlist("year_from", [value])
-            changed.setlist("year_to", [value])
+        years = [] if selected else [value]
+        changed["year_from"], changed["year_to"] = years, years
     else:
         key = PARAMETER[facet]
-        values = [v for v in changed.getlist(key) if v.upper() != value.upper()]
-        changed.setlist(key, values if selected else [*values, value])
+        values = [v for v in state[key] if v.upper() != value.upper()]
+        changed[key] = values if selected else [*values, value]
     return encode(changed)
 
 
 def facet_links(params: QueryDict, facets: list[Facet]) -> list[tuple[Facet, list[FacetLink]]]:
+    state = _state(params)
     return [
-        (facet, [FacetLink(o, _toggled(params, facet.name, o.value, o.selected)) for o in facet.options])
+        (facet, [FacetLink(o, _toggled(state, facet.name, o.value, o.selected)) for o in facet.options])
         for facet in facets
     ]
 
 
 def page_links(params: QueryDict, current: int, pages: int) -> dict:
+    state = _state(params)
+
     def to(number: int) -> str:
-        changed = params.copy()
-        changed.setlist("page", [str(number)] if number > 1 else [])
-        return encode(changed)
+        return encode({**state, "page": [str(number)] if number > 1 else []})
 
     window = range(max(1, current - 2), min(pages, current + 2) + 1)
     return {
