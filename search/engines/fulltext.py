@@ -27,29 +27,43 @@ def _quoted(terms) -> list[str]:
 
 class SqliteFullText:
     TABLE = "search_fts"
+    # Titles alone, for autocomplete: FTS5 keeps one list of documents per word or prefix for all
+    # columns, so a prefix of two letters in the main table names nearly every document.
+    TITLES = "search_fts_title"
     # Title weighs most; body words and stems count alike.
     RANK = f"bm25({TABLE}, 10.0, 1.0, 1.0)"
+    # Autocomplete ranks the most recently added titles that match, no more: the cost of a
+    # two-letter prefix stays the same whatever the size of the library.
+    AUTOCOMPLETE_CANDIDATES = 200
 
     def create(self, cursor) -> None:
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.TABLE} USING fts5("
             "title, body, stems, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
         )
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.TITLES} USING fts5("
+            "title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
 
     def drop(self, cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+        cursor.execute(f"DROP TABLE IF EXISTS {self.TITLES}")
 
     def write(self, cursor, rows: list[tuple[int, str, str, str]]) -> None:
         self.remove(cursor, [row[0] for row in rows])
         cursor.executemany(f"INSERT INTO {self.TABLE}(rowid, title, body, stems) VALUES (%s, %s, %s, %s)", rows)
+        cursor.executemany(f"INSERT INTO {self.TITLES}(rowid, title) VALUES (%s, %s)", [row[:2] for row in rows])
 
     def remove(self, cursor, ids: list[int]) -> None:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            cursor.execute(f"DELETE FROM {self.TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            for table in (self.TABLE, self.TITLES):
+                cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
     def clear(self, cursor) -> None:
         cursor.execute(f"DELETE FROM {self.TABLE}")
+        cursor.execute(f"DELETE FROM {self.TITLES}")
 
     def _clause(self, terms: ClauseTerms) -> str:
         parts = []
@@ -86,9 +100,13 @@ class SqliteFullText:
 
     def title_prefix(self, words: list[str], prefix: str, limit: int) -> list[int]:
         expression = " AND ".join([*_quoted(words), f'"{prefix}"*'])
-        sql = f"SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s ORDER BY {self.RANK}, rowid DESC LIMIT %s"
+        # FTS5 reads its matches in rowid order and stops at the inner LIMIT; only those are ranked.
+        sql = (
+            f"SELECT rowid FROM (SELECT rowid, rank FROM {self.TITLES} WHERE {self.TITLES} MATCH %s "
+            f"ORDER BY rowid DESC LIMIT {self.AUTOCOMPLETE_CANDIDATES}) ORDER BY rank, rowid DESC LIMIT %s"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, ["{title} : (" + expression + ")", limit])
+            cursor.execute(sql, [expression, limit])
             return [row[0] for row in cursor.fetchall()]
 
 
