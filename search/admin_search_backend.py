@@ -7,19 +7,17 @@ refreshed only by `update_index`, which recomputes them all; until then a new en
 the neutral norm 1.0. Other databases get modelsearch's backend unchanged.
 """
 
+from functools import cache
+
 from django.db import connection
 from modelsearch.backends.database import SearchBackend as database_search_backend
 
 
-def SearchBackend(params):  # noqa: N802 (the name modelsearch looks a backend module up by)
-    backend = database_search_backend(params)
-    if connection.vendor != "sqlite":
-        return backend
-    # Imported here: the SQLite module registers models that exist only on SQLite.
+@cache
+def _scalable_sqlite_backend_class():
+    """Built once, on first use: modelsearch asks for a backend on every save. Imported here
+    because the SQLite module registers models that exist only on SQLite."""
     from modelsearch.backends.database.sqlite.sqlite import SQLiteIndex, SQLiteSearchBackend
-
-    if not isinstance(backend, SQLiteSearchBackend):  # SQLite without FTS5: the fallback
-        return backend
 
     class SQLiteIndexWithoutPerSaveNorms(SQLiteIndex):
         def _refresh_title_norms(self, full=False):
@@ -29,4 +27,14 @@ def SearchBackend(params):  # noqa: N802 (the name modelsearch looks a backend m
     class ScalableSQLiteSearchBackend(SQLiteSearchBackend):
         index_class = SQLiteIndexWithoutPerSaveNorms
 
-    return ScalableSQLiteSearchBackend(params)
+    return SQLiteSearchBackend, ScalableSQLiteSearchBackend
+
+
+def SearchBackend(params):  # noqa: N802 (the name modelsearch looks a backend module up by)
+    backend = database_search_backend(params)
+    if connection.vendor != "sqlite":
+        return backend
+    sqlite_backend, scalable_backend = _scalable_sqlite_backend_class()
+    if not isinstance(backend, sqlite_backend):  # SQLite without FTS5: the fallback
+        return backend
+    return scalable_backend(params)
