@@ -7,6 +7,7 @@ starts from the largest cached corpus below it and publishes only the rest. A bu
 stopped (its `.partial` file is left) carries on where it stopped.
 """
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management.base import CommandError
 
 # The code that writes the corpus's content. Migrations are left out: they reach a copy through
 # `migrate`, and the benchmark rebuilds the search index on every run.
@@ -64,7 +66,18 @@ def smaller_corpus(path: Path, items: int, seed: int) -> Path | None:
 
 
 def build(path: Path, items: int, seed: int, log=print) -> tuple[float, int]:
-    """Build a corpus file; returns (seconds, items) its publishing and indexing were timed over."""
+    """Build a corpus file; returns (seconds, items) its publishing and indexing were timed over.
+    One build of a corpus at a time: two would publish the same items twice."""
+    with path.with_suffix(".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            message = f"Another process is building {path.name}; wait for it to finish."
+            raise CommandError(message, returncode=2) from None
+        return _build(path, items, seed, log)
+
+
+def _build(path: Path, items: int, seed: int, log) -> tuple[float, int]:
     partial = path.with_suffix(".partial")
     runs = partial.with_name(partial.name + ".runs")
     if partial.exists():

@@ -58,3 +58,16 @@ def test_a_corpus_grows_from_the_largest_smaller_one_of_its_seed_and_code(tmp_pa
     assert corpus_cache.smaller_corpus(tmp_path / "corpus-500-seed1-abc.sqlite3", 500, 1) is None
     assert corpus_cache.recorded(tmp_path / "corpus-1000-seed1-abc.sqlite3") == (166.0, 1000)
     assert corpus_cache.recorded(tmp_path / "corpus-10000-seed1-abc.sqlite3") == (1200.5, 9000)
+
+
+def test_a_corpus_is_built_by_one_process_at_a_time(tmp_path):
+    import fcntl
+
+    from search.benchmark import corpus_cache
+
+    wanted = tmp_path / "corpus-100-seed1-abc.sqlite3"
+    with wanted.with_suffix(".lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a build running in another process holds it
+        with pytest.raises(CommandError, match="Another process is building corpus-100-seed1-abc"):
+            corpus_cache.build(wanted, 100, 1)
+    assert not wanted.with_suffix(".partial").exists()
