@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
-from home.views import robots_txt
+from home.views import favicon, robots_txt
 from knowledge.api import api_router
 from knowledge.feeds import latest_items_feed, search_feed
 from knowledge.oai.views import oai_pmh
@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
     path("feeds/latest.atom", latest_items_feed, name="feed_latest"),
     path("feeds/search.atom", search_feed, name="feed_search"),
     path("oai/", oai_pmh, name="oai_pmh"),

@@ -36,3 +36,13 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_admin_search
     for path in ("/admin/", "/search/", "/api/"):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_pages_name_their_icon_and_favicon_ico_leads_to_it(client, library):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")  # served by WhiteNoise in production
