@@ -36,6 +36,16 @@ class SearchIndexVersion(models.Model):
     token = models.CharField(max_length=32)
 
 
+class SearchIndexChange(models.Model):
+    """A document written or removed since the last rebuild, in commit order: a process brings
+    its in-memory facet bitsets up to date from these rows instead of reading them all again.
+    Ids only grow (a rolled-back id is never given again), so "newer than what I have" is an id
+    comparison."""
+
+    id = models.BigAutoField(primary_key=True)
+    document_id = models.BigIntegerField()
+
+
 class SearchFacetValue(models.Model):
     """One (facet, value) of a document: focus_area=health-policy, country=KE, year=2024, ..."""
 

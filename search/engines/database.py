@@ -106,7 +106,7 @@ class DatabaseEngine(SearchEngine):
                 self._remove(ids)
                 self._write(batch, [row for row, _words in analysed])
                 Vocabulary.apply(delta)
-                version.bump()
+                version.record(ids)
 
     def delete(self, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -115,7 +115,7 @@ class DatabaseEngine(SearchEngine):
             delta.subtract(self._stored_words(ids))
             self._remove(ids)
             Vocabulary.apply(delta)
-            version.bump()
+            version.record(ids)
 
     def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
         # One transaction: readers keep the old index (WAL / MVCC) until the new one commits.
@@ -252,7 +252,7 @@ class DatabaseEngine(SearchEngine):
         )
 
     def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
-        token = version.current()
+        token = version.current()  # the index's state: the caches below are keyed by it
         vocabulary.use(token)
         index = facet_index(token)
         clauses = [terms for terms in (self._clause_terms(c) for c in parsed.clauses) if terms.words or terms.phrases]

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 
 from search.engines import version
-from search.engines.bitsets import FacetIndex, Members, from_ids, ids_of
+from search.engines.bitsets import FacetIndex, Members, facet_indexes, from_ids, ids_of
 from search.engines.database import DatabaseEngine
 from search.query import SearchQuery, parse_text
 
@@ -32,10 +32,11 @@ def test_sets_round_trip_and_answer_membership():
 def test_date_order_pages_equal_a_sort_of_the_set(size):
     rng = random.Random(size)
     newest = rng.sample(range(1, 20_000), 10_000)
-    index = FacetIndex("t", newest=newest, everything=from_ids(newest))
-    index.position = {pk: place for place, pk in enumerate(newest)}
+    oldest = newest[::-1]
+    index = FacetIndex("t", oldest=oldest, everything=from_ids(newest))
+    index.position = {pk: place for place, pk in enumerate(oldest)}
     chosen = rng.sample(newest, size)
-    expected = sorted(chosen, key=index.position.__getitem__)
+    expected = sorted(chosen, key=newest.index)
     bits = from_ids(chosen)
     for offset in (0, 10, size - 5):
         assert index.in_date_order(bits, 10, offset) == expected[offset : offset + 10]
@@ -150,3 +151,31 @@ def test_pages_past_the_first_window_of_ranked_ids_continue_the_ranking(engine, 
     kenya = [pk for pk in everything if pk % 30 != 1]
     pages = [ranked_ids(engine, page_size=10, page=page, countries=("KE",)) for page in range(1, 7)]
     assert [pk for page in pages for pk in page] == kenya
+
+
+def test_facet_sets_brought_up_to_date_from_the_change_log_equal_sets_read_afresh(engine):
+    def search(text="sterilisation", **filters):
+        query = SearchQuery(text=text, **filters)
+        return engine.search(query, parse_text(query.text))
+
+    search()  # this process now holds the sets
+    held = facet_indexes.get(version.current())
+    engine.upsert(
+        [
+            document(7, words="sterilisation", country="ML", year=2026),  # moves country and year
+            document(200, words="sterilisation", country="SN", year=2010),  # new, oldest of all
+        ]
+    )
+    engine.delete([8])
+    results = search(countries=("SN",))
+    assert [hit.id for hit in results.hits] == [200]
+    assert {f.value: f.count for f in results.facets["country"]} == {"KE": 56, "ML": 3, "SN": 1}
+    assert [hit.id for hit in search(sort="oldest", page_size=1).hits] == [200]
+    assert [hit.id for hit in search(sort="newest", page_size=1).hits] == [7]
+
+    state = version.current()
+    updated, afresh = facet_indexes.get(state), FacetIndex.load(state)
+    assert updated is not held and updated.state == state  # brought up to date, not read again
+    assert updated.values == afresh.values
+    assert updated.everything == afresh.everything
+    assert updated.oldest == afresh.oldest and updated.position == afresh.position
