@@ -94,12 +94,12 @@ def _build(path: Path, items: int, seed: int, log) -> tuple[float, int]:
     manage(partial, "generate_corpus", "--items", str(items), "--seed", str(seed), "--record", str(runs))
     manage(partial, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM')")
     seconds, published = 0.0, 0
-    for line in runs.read_text().split("\n"):
+    for line in (runs.read_text() if runs.exists() else "").split("\n"):  # none: nothing was left to add
         if line.strip():
             run_seconds, run_items = line.split()
             seconds, published = seconds + float(run_seconds), published + int(run_items)
     partial.rename(path)
-    runs.unlink()
+    runs.unlink(missing_ok=True)
     path.with_suffix(".seconds").write_text(f"{seconds:.1f} {published}\n")
     return seconds, published
 

@@ -194,25 +194,25 @@ class FacetIndexes:
 
 
 class VersionedCache:
-    """Values computed at one version of the index, dropped together when the version changes;
-    the least recently used go first past `size`."""
+    """Values computed in one state of the index, dropped together when it changes; the least
+    recently used go first past `size`."""
 
     def __init__(self, size: int):
         self.size = size
-        self._token = None
+        self._state = None
         self._values: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, token: str, key, compute: Callable):
+    def get(self, state, key, compute: Callable):
         with self._lock:
-            if token != self._token:
-                self._token, self._values = token, OrderedDict()
+            if state != self._state:
+                self._state, self._values = state, OrderedDict()
             elif key in self._values:
                 self._values.move_to_end(key)
                 return self._values[key]
         value = compute()  # outside the lock: a slow computation must not hold up other threads
         with self._lock:
-            if token == self._token:
+            if state == self._state:
                 self._values[key] = value
                 while len(self._values) > self.size:
                     self._values.popitem(last=False)
@@ -220,7 +220,7 @@ class VersionedCache:
 
     def clear(self) -> None:
         with self._lock:
-            self._token, self._values = None, OrderedDict()
+            self._state, self._values = None, OrderedDict()
 
 
 facet_indexes = FacetIndexes()

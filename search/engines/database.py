@@ -1,8 +1,9 @@
 """The embedded engine: full text in the site's own database (SQLite FTS5 or PostgreSQL).
 
 Documents, facet values and the vocabulary live in ordinary tables (search/models.py); the
-full-text index is the database's own (engines/fulltext.py). Filters and facet counts are
-ORM queries over the facet table, so they read the same on both databases.
+full-text index is the database's own (engines/fulltext.py). Filters, counts and facet counts
+are bitsets held in memory (engines/bitsets.py), read from the facet table, so they behave the
+same on both databases.
 """
 
 from collections import Counter
@@ -20,6 +21,7 @@ from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
 from .bitsets import FacetIndex, Members, all_of, clause_sets, facet_index, from_ids, ids_of, ranked_lists
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
+from .version import IndexState
 from .vocabulary import Vocabulary, is_vocabulary_word, vocabulary, vocabulary_words
 
 BATCH = 500
@@ -193,7 +195,7 @@ class DatabaseEngine(SearchEngine):
             words.append(word)
         return " ".join(words) if changed else None
 
-    def _clause_set(self, terms: ClauseTerms, token: str) -> int:
+    def _clause_set(self, terms: ClauseTerms, state: IndexState) -> int:
         """The documents one clause matches, from the full-text index; kept until the index changes."""
         sql, params = self.fulltext.match([terms], True)
 
@@ -202,23 +204,25 @@ class DatabaseEngine(SearchEngine):
                 cursor.execute(sql, params)
                 return from_ids([row[0] for row in cursor.fetchall()])
 
-        return clause_sets.get(token, (sql, tuple(params)), read)
+        return clause_sets.get(state, (sql, tuple(params)), read)
 
-    def _matching(self, clauses: list[ClauseTerms], require_all: bool, token: str, index: FacetIndex) -> int:
+    def _matching(self, clauses: list[ClauseTerms], require_all: bool, state: IndexState, index: FacetIndex) -> int:
         if not clauses:
             return index.everything
-        sets = [self._clause_set(clause, token) for clause in clauses]
+        sets = [self._clause_set(clause, state) for clause in clauses]
         # ANDed with every document: an id the full-text index still holds without its document
         # (rows deleted by hand) never counts and is never shown, never a 500.
         return index.everything & (reduce(and_, sets) if require_all else reduce(or_, sets))
 
-    def _finds_anything(self, text: str, allowed: int, token: str, index: FacetIndex) -> bool:
+    def _finds_anything(self, text: str, allowed: int, state: IndexState, index: FacetIndex) -> bool:
         from ..query import parse_text
 
         clauses = [self._clause_terms(c) for c in parse_text(text).clauses]
-        return bool(self._matching(clauses, True, token, index) & allowed)
+        return bool(self._matching(clauses, True, state, index) & allowed)
 
-    def _top(self, clauses: list[ClauseTerms], require_all: bool, count: int, token: str) -> tuple[list[int], bool]:
+    def _top(
+        self, clauses: list[ClauseTerms], require_all: bool, count: int, state: IndexState
+    ) -> tuple[list[int], bool]:
         """The best matches by relevance, at least `count` of them (whole windows of 100), and
         whether that is every match. Kept until the index changes, as Solr's query result cache
         keeps them: ranking reads every match, and the next page or a repeated search needs no
@@ -226,22 +230,22 @@ class DatabaseEngine(SearchEngine):
         window = -(-count // RANKED_WINDOW) * RANKED_WINDOW
         sql, params = self.fulltext.match(clauses, require_all)
         ids = ranked_lists.get(
-            token,
+            state,
             (sql, tuple(params), window),
             lambda: self.fulltext.ranked(clauses, require_all, None, window, 0),
         )
         return ids, len(ids) < window
 
-    def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query, token: str):
+    def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query, state: IndexState):
         """The page's ids by relevance among the `wanted` set (`total` documents of the `matched`)."""
         needed = query.offset + query.page_size
         if total == matched.bit_count():
-            return self._top(clauses, require_all, needed, token)[0][query.offset : needed]
+            return self._top(clauses, require_all, needed, state)[0][query.offset : needed]
         share = total / max(1, matched.bit_count())
         if share >= 0.1:
             # A broad filter: the best matches of all, then the allowed ones among them. FTS5 would
             # score every match either way, and checking tens of thousands of ids costs more.
-            top, complete = self._top(clauses, require_all, int(needed / share * 1.5) + 20, token)
+            top, complete = self._top(clauses, require_all, int(needed / share * 1.5) + 20, state)
             allowed = Members(wanted)
             ranked = [pk for pk in top if pk in allowed]
             if len(ranked) >= needed or complete:
@@ -252,27 +256,27 @@ class DatabaseEngine(SearchEngine):
         )
 
     def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
-        token = version.current()  # the index's state: the caches below are keyed by it
-        vocabulary.use(token)
-        index = facet_index(token)
+        state = version.current()  # the caches below are kept for one state of the index
+        vocabulary.use(state)
+        index = facet_index(state)
         clauses = [terms for terms in (self._clause_terms(c) for c in parsed.clauses) if terms.words or terms.phrases]
         filters = self._filters(query, index)
         allowed = all_of(filters.values(), index.everything)
         require_all, relaxed = True, False
 
-        matched = self._matching(clauses, True, token, index)
+        matched = self._matching(clauses, True, state, index)
         wanted = matched & allowed
         total = wanted.bit_count()
         if total == 0 and len(clauses) > 1:
             require_all, relaxed = False, True
-            matched = self._matching(clauses, False, token, index)
+            matched = self._matching(clauses, False, state, index)
             wanted = matched & allowed
             total = wanted.bit_count()
 
         if not total:
             ids = []
         elif clauses and query.sort == "relevance":
-            ids = self._ranked(clauses, require_all, wanted, total, matched, query, token)
+            ids = self._ranked(clauses, require_all, wanted, total, matched, query, state)
         else:
             ids = index.in_date_order(wanted, query.page_size, query.offset, oldest_first=query.sort == "oldest")
 
@@ -305,17 +309,17 @@ class DatabaseEngine(SearchEngine):
         suggestion = None
         if parsed:
             suggestion = self._suggestion(parsed)
-            if suggestion and not self._finds_anything(suggestion, allowed, token, index):
+            if suggestion and not self._finds_anything(suggestion, allowed, state, index):
                 suggestion = None
         return EngineResults(total=total, hits=hits, facets=facets, suggestion=suggestion, relaxed=relaxed)
 
     @staticmethod
     def _facet_counts(matched: int, filters: dict[str, int], index: FacetIndex) -> dict[str, list[FacetCount]]:
         """Each facet counts the matches under every filter but its own."""
-        unfiltered = matched & all_of(filters.values(), index.everything)
+        under_every_filter = matched & all_of(filters.values(), index.everything)
         counts: dict[str, list[FacetCount]] = {}
         for facet in FACETS:
-            base = unfiltered
+            base = under_every_filter
             if facet in filters:
                 base = matched & all_of((bits for name, bits in filters.items() if name != facet), index.everything)
             found = [(value, (base & bits).bit_count()) for value, bits in index.values.get(facet, {}).items()]

@@ -30,23 +30,23 @@ def vocabulary_words(text: str) -> set[str]:
 
 
 class Vocabulary:
-    """An in-process copy of SearchTerm by word length, kept while the index version token
+    """An in-process copy of SearchTerm by word length, kept while the state of the index
     (engines/version.py) the engine passes to `use` stays the same."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._by_length: dict[int, dict[str, int]] | None = None
-        self._token: str | None = None
+        self._state = None
 
     def invalidate(self) -> None:
         with self._lock:
-            self._by_length, self._token = None, None
+            self._by_length, self._state = None, None
 
-    def use(self, token: str) -> None:
-        """The index is at this version: a copy read at another is dropped."""
+    def use(self, state) -> None:
+        """The index is in this state: a copy read in another is dropped."""
         with self._lock:
-            if token != self._token:
-                self._by_length, self._token = None, token
+            if state != self._state:
+                self._by_length, self._state = None, state
 
     def _load(self) -> dict[int, dict[str, int]]:
         with self._lock:
