@@ -291,7 +291,11 @@ RATE_LIMITS = {
 RATE_LIMIT_CACHE_BACKEND = env_str("RATE_LIMIT_CACHE", "memory")
 RATE_LIMIT_CACHE = "ratelimit"
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Each process's own memory. Django's default of 300 entries made it evict (a third at a
+    # time) what pages read on every request, the home page figures, the search's facet labels
+    # and Wagtail's site root paths, whenever citations and image renditions filled it; the
+    # entries are small.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10_000}},
     "ratelimit": (
         {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rate_limit_cache"}
         if RATE_LIMIT_CACHE_BACKEND == "database"
