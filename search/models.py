@@ -28,10 +28,10 @@ class SearchDocument(models.Model):
 
 
 class SearchIndexVersion(models.Model):
-    """One row: a token that changes, in the same transaction, with every write to the database
-    engine's index. Each process keeps in-memory copies (facet bitsets, matched sets, the
-    vocabulary) tagged with the token they were read at, and drops them when it changes. A
-    fresh random token, not a counter: a rolled-back write must never make an old token new."""
+    """One row: a random token a rebuild of the database engine's index rewrites, in its own
+    transaction. Each process drops its in-memory copies of the index (engines/version.py) when
+    it changes; everyday writes are logged in SearchIndexChange instead. Random, not a counter:
+    a rolled-back rebuild must never make an old token new."""
 
     token = models.CharField(max_length=32)
 

@@ -9,7 +9,6 @@ matched set of recent query clauses and their best ids by relevance until the in
 """
 
 import bisect
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -21,6 +20,8 @@ from operator import and_
 from django.db import connection
 
 from ..models import SearchDocument, SearchFacetValue
+from . import version
+from .fulltext import fulltext_for
 
 _NONZERO = re.compile(rb"[^\x00]")
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
@@ -84,17 +85,14 @@ class FacetIndex:
         # instances or ORM value rows would cost seconds.
         facets = connection.ops.quote_name(SearchFacetValue._meta.db_table)
         documents = connection.ops.quote_name(SearchDocument._meta.db_table)
-        where, params = "", []
-        if ids is not None:
-            where, params = " WHERE document_id IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
-            if connection.vendor == "postgresql":
-                where, params = " WHERE document_id = ANY(%s)", [ids]
+        among, params = fulltext_for(connection.vendor).among(ids) if ids is not None else ("", [])
         members: dict[tuple[str, str], list[int]] = {}
         with connection.cursor() as cursor:
+            where = f" WHERE document_id IN ({among})" if among else ""
             cursor.execute(f"SELECT facet, value, document_id FROM {facets}{where}", params)  # noqa: S608 (names)
             for facet, value, pk in cursor.fetchall():
                 members.setdefault((facet, value), []).append(pk)
-            where = where.replace("document_id", "id")
+            where = f" WHERE id IN ({among})" if among else ""
             cursor.execute(f"SELECT publication_date, id FROM {documents}{where}", params)  # noqa: S608
             dated = cursor.fetchall()
         return members, dated
@@ -174,8 +172,6 @@ class FacetIndexes:
         self._lock = threading.Lock()
 
     def get(self, state) -> FacetIndex:
-        from . import version
-
         index = self._index
         if index is not None and index.state == state:
             return index
