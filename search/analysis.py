@@ -21,10 +21,13 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
 
 
 NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Every combining mark (canonical combining class other than 0), for str.translate to delete.
+# None lies above U+2FFFF.
+COMBINING = dict.fromkeys(code for code in range(0x30000) if unicodedata.combining(chr(code)))
 
 
 def _strip_combining(match: re.Match) -> str:
-    return "".join(ch for ch in match.group() if not unicodedata.combining(ch))
+    return match.group().translate(COMBINING)
 
 
 def fold(text: str) -> str:

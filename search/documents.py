@@ -2,10 +2,13 @@
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
+from html import unescape
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.html import strip_tags
+from wagtail.blocks import RichTextBlock
 from wagtail.models import Page
 
 from knowledge.models import CaseStudyPage, Country, KnowledgeItemPage, KnowledgeItemTag, LessonPage, TestimonialPage
@@ -14,17 +17,33 @@ BATCH = 500
 
 
 def _text(html: str) -> str:
-    import html as html_module
-
     html = html or ""
     if "<" in html or "&" in html:  # most parts are plain text already (rich text comes stripped)
-        html = html_module.unescape(strip_tags(html))
+        html = unescape(strip_tags(html))
     return " ".join(html.split())
 
 
+# Wagtail's get_text_for_indexing, with the tags dropped by one pattern instead of Django's
+# strip_tags, an HTML parser run until the text stops changing (0.7 ms of the 4 ms a case
+# study's document costs). Rich text is the editor's own well-formed HTML, and this text only
+# feeds the index and the highlights, which escape it.
+BLOCK_END = re.compile(r"(</(?:p|h\d|li|blockquote)>|<(?:br|hr)\s*/>)", re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
+
+
+def _rich_text(source: str) -> str:
+    return unescape(TAG.sub("", BLOCK_END.sub(r"\1 ", source)).strip())
+
+
 def _stream_text(page: CaseStudyPage) -> list[str]:
-    field = CaseStudyPage._meta.get_field("body")
-    return [_text(str(part)) for part in field.get_searchable_content(page.body)]
+    """StreamBlock.get_searchable_content, block by block, with rich text as above."""
+    parts = []
+    for child in page.body:
+        if isinstance(child.block, RichTextBlock):
+            parts.append(_rich_text(child.value.source))
+        else:
+            parts += child.block.get_searchable_content(child.value)
+    return [_text(str(part)) for part in parts]
 
 
 def body_text(page: KnowledgeItemPage) -> str:

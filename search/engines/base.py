@@ -82,6 +82,13 @@ class SearchEngine(ABC):
     def indexed_versions(self) -> dict[int, str]:
         """Every indexed id with the version it was indexed at, to compare with the database."""
 
+    def prepare(self, document: dict):
+        """What `rebuild` takes for one document. A rebuild calls it in the worker processes that
+        build the documents (search/document_workers.py), so the work an engine does per
+        document can be spread over the cores; the result must pickle."""
+        return document
+
     @abstractmethod
-    def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
-        """Index everything afresh; readers see the old index until the new one is complete."""
+    def rebuild(self, prepared: Iterable, progress: Callable[[int], None]) -> None:
+        """Index everything afresh from `prepare`'s results; readers see the old index until the
+        new one is complete."""

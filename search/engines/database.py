@@ -29,12 +29,22 @@ RANKED_WINDOW = 100
 MORE_LIKE_THIS_TERMS = 12
 
 
-def _facet_rows(document: dict) -> list[SearchFacetValue]:
+def _facet_rows(document: dict) -> list[tuple[int, str, str]]:
+    """(document id, facet, value) for each of the document's facet values."""
     rows = []
     for facet, field in FACET_FIELDS.items():
         values = document[field] if isinstance(document[field], list) else [document[field]]
-        rows += [SearchFacetValue(document_id=document["id"], facet=facet, value=str(v)) for v in values if v != ""]
+        rows += [(document["id"], facet, str(v)) for v in values if v != ""]
     return rows
+
+
+def _insert(cursor, model, fields: list[str], rows: list[tuple]) -> None:
+    """Plain rows into a model's table, for the many small rows of indexing: bulk_create
+    prepares each field of each object in Python, a third of a rebuild's writing time."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    values = ", ".join(["%s"] * len(fields))
+    cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})", rows)  # noqa: S608
 
 
 def _analysed(document: dict) -> tuple[tuple[int, str, str, str], set[str]]:
@@ -46,8 +56,8 @@ def _analysed(document: dict) -> tuple[tuple[int, str, str, str], set[str]]:
     words = title + body
     distinct = list(dict.fromkeys(words))  # a long text repeats its words: stem each once
     stem_of = dict(zip(distinct, stems(distinct, document["language"]), strict=True))
-    row = (document["id"], " ".join(title), " ".join(body), " ".join(stem_of[word] for word in words))
-    return row, {word for word in {*title, *text} if is_vocabulary_word(word)}
+    row = (document["id"], " ".join(title), " ".join(body), " ".join(map(stem_of.__getitem__, words)))
+    return row, set(filter(is_vocabulary_word, dict.fromkeys(title + text)))
 
 
 class DatabaseEngine(SearchEngine):
@@ -80,8 +90,9 @@ class DatabaseEngine(SearchEngine):
                 for d in documents
             ]
         )
-        SearchFacetValue.objects.bulk_create([row for d in documents for row in _facet_rows(d)], batch_size=BATCH)
         with connection.cursor() as cursor:
+            facets = [row for document in documents for row in _facet_rows(document)]
+            _insert(cursor, SearchFacetValue, ["document", "facet", "value"], facets)
             self.fulltext.write(cursor, rows)
 
     def _stored_words(self, ids: list[int]) -> Counter:
@@ -94,6 +105,9 @@ class DatabaseEngine(SearchEngine):
         with connection.cursor() as cursor:
             self.fulltext.remove(cursor, ids)
         SearchDocument.objects.filter(id__in=ids).delete()
+
+    def prepare(self, document: dict) -> tuple[dict, tuple[int, str, str, str], set[str]]:
+        return (document, *_analysed(document))
 
     def upsert(self, documents: list[dict]) -> None:
         for start in range(0, len(documents), BATCH):
@@ -119,19 +133,17 @@ class DatabaseEngine(SearchEngine):
             Vocabulary.apply(delta)
             version.record(ids)
 
-    def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
+    def rebuild(self, prepared: Iterable[tuple[dict, tuple, set[str]]], progress: Callable[[int], None]) -> None:
         # One transaction: readers keep the old index (WAL / MVCC) until the new one commits.
         words: Counter = Counter()
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                self.fulltext.clear(cursor)
-            SearchFacetValue.objects.all().delete()
-            SearchDocument.objects.all().delete()
-            SearchTerm.objects.all().delete()
+        with transaction.atomic(), connection.cursor() as cursor, self.fulltext.rebuilding(cursor):
+            self.fulltext.clear(cursor)
+            # Plain DELETEs: Django's delete() reads every document's id first to cascade.
+            for model in (SearchFacetValue, SearchDocument, SearchTerm):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
             batch: list[dict] = []
             rows: list[tuple[int, str, str, str]] = []
-            for document in documents:
-                row, document_words = _analysed(document)
+            for document, row, document_words in prepared:
                 batch.append(document)
                 rows.append(row)
                 words.update(document_words)
@@ -142,9 +154,7 @@ class DatabaseEngine(SearchEngine):
             if batch:
                 self._write(batch, rows)
                 progress(len(batch))
-            SearchTerm.objects.bulk_create(
-                [SearchTerm(term=t, documents=n, length=len(t)) for t, n in words.items()], batch_size=2000
-            )
+            _insert(cursor, SearchTerm, ["term", "documents", "length"], [(t, n, len(t)) for t, n in words.items()])
             version.bump()
 
     def indexed_versions(self) -> dict[int, str]:

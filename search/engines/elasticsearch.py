@@ -257,7 +257,8 @@ class ElasticsearchEngine(SearchEngine):
         self._call(run)
 
     def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
-        """Fill new versioned indexes, then swap the aliases atomically and drop the old ones."""
+        """Fill new versioned indexes, then swap the aliases atomically and drop the old ones.
+        `prepare` leaves documents as they are: Elasticsearch analyses them itself."""
 
         def run():
             old = self._current_indexes()

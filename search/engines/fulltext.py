@@ -7,6 +7,7 @@ can never form query syntax.
 """
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -36,11 +37,20 @@ class SqliteFullText:
     # two-letter prefix stays the same whatever the size of the library.
     AUTOCOMPLETE_CANDIDATES = 200
 
-    def create(self, cursor) -> None:
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.TABLE} USING fts5("
-            "title, body, stems, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+    # FTS5 buffers a transaction's new terms in memory up to this size before writing a segment:
+    # larger means fewer segments to merge in a rebuild (a fifth faster than the 1 MB default).
+    HASH_SIZE = 16 * 1024 * 1024
+
+    def definition(self, table: str = TABLE) -> str:
+        # No prefix index: prefixes are only looked up in the titles table.
+        return (
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5("
+            "title, body, stems, tokenize = 'unicode61 remove_diacritics 2')"
         )
+
+    def create(self, cursor) -> None:
+        cursor.execute(self.definition())
+        cursor.execute(f"INSERT INTO {self.TABLE}({self.TABLE}, rank) VALUES ('hashsize', %s)", [self.HASH_SIZE])
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {self.TITLES} USING fts5("
             "title, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
@@ -49,6 +59,19 @@ class SqliteFullText:
     def drop(self, cursor) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
         cursor.execute(f"DROP TABLE IF EXISTS {self.TITLES}")
+
+    @contextmanager
+    def rebuilding(self, cursor):
+        """Debian's SQLite zeroes every page it frees (SECURE_DELETE): dropping and emptying the
+        old index wrote hundreds of megabytes of zeros (5 s of a 10,000-item rebuild). The
+        index holds only published text, so a rebuild frees pages without zeroing them."""
+        cursor.execute("PRAGMA secure_delete")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA secure_delete = FAST")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA secure_delete = {previous}")
 
     def write(self, cursor, rows: list[tuple[int, str, str, str]]) -> None:
         self.remove(cursor, [row[0] for row in rows])
@@ -62,8 +85,10 @@ class SqliteFullText:
                 cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
     def clear(self, cursor) -> None:
-        cursor.execute(f"DELETE FROM {self.TABLE}")
-        cursor.execute(f"DELETE FROM {self.TITLES}")
+        # Dropping the tables takes half the time of deleting every row (FTS5 removes a deleted
+        # row's terms one by one); in the rebuild's transaction, readers keep the old ones.
+        self.drop(cursor)
+        self.create(cursor)
 
     def _clause(self, terms: ClauseTerms) -> str:
         parts = []
@@ -130,6 +155,10 @@ class PostgresFullText:
             "|| setweight(to_tsvector('simple', %s), 'D'), fts_stems = to_tsvector('simple', %s) WHERE id = %s",
             [(title, body, stems, pk) for pk, title, body, stems in rows],
         )
+
+    @contextmanager
+    def rebuilding(self, cursor):
+        yield
 
     def remove(self, cursor, ids: list[int]) -> None:
         """The columns go with their row."""

@@ -70,11 +70,13 @@ def engine():
     engine = DatabaseEngine()
     engine.rebuild(
         [
-            document(
-                pk,
-                words=" ".join(["sterilisation"] * (1 + pk % 5) + ["autoclave", "ward"] * (pk % 3)),
-                country="ML" if pk % 30 == 1 else "KE",
-                year=2018 + pk % 6,
+            engine.prepare(
+                document(
+                    pk,
+                    words=" ".join(["sterilisation"] * (1 + pk % 5) + ["autoclave", "ward"] * (pk % 3)),
+                    country="ML" if pk % 30 == 1 else "KE",
+                    year=2018 + pk % 6,
+                )
             )
             for pk in range(1, 61)
         ],

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
+from search.document_workers import built_documents, usable_cores
 from search.documents import count_documents, iter_documents
 from search.engines import EngineUnavailable, get_engine
 from search.indexing import drain
@@ -24,10 +25,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["rebuild", "update", "check"])
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=usable_cores(),
+            help="processes building documents for rebuild and check (default: this machine's cores; 1: none)",
+        )
 
-    def handle(self, *args, action, no_progress, **options):
+    def handle(self, *args, action, no_progress, workers, **options):
+        if workers < 1:
+            raise CommandError("--workers must be 1 or more.", returncode=2)
         engine = get_engine()
         self.progress = not no_progress and sys.stderr.isatty()
+        self.workers = workers
         try:
             getattr(self, f"run_{action}")(engine)
         except EngineUnavailable as error:
@@ -41,8 +51,9 @@ class Command(BaseCommand):
         total = count_documents()
         marker = IndexRebuild.objects.create(started_at=started)
         try:
-            with self._bar(total, "Indexing") as bar:
-                engine.rebuild(iter_documents(), bar.update)
+            with self._bar(total, "Indexing") as bar, built_documents("prepared", self.workers) as prepared:
+                engine.rebuild(prepared, bar.update)
+                builders = prepared.workers
         finally:
             marker.delete()
         # Changes published while it ran waited in the queue: apply them to the new index.
@@ -50,17 +61,17 @@ class Command(BaseCommand):
         elapsed = (timezone.now() - started).total_seconds()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Indexed {total} items with the {engine.name} engine in {elapsed:.1f} s; "
-                f"then applied {done} updates published meanwhile."
+                f"Indexed {total} items with the {engine.name} engine in {elapsed:.1f} s "
+                f"({_built_by(builders)}); then applied {done} updates published meanwhile."
             )
         )
 
     def _differences(self, engine):
         indexed = engine.indexed_versions()
         expected = {}
-        with self._bar(count_documents(), "Comparing") as bar:
-            for document in iter_documents():
-                expected[document["id"]] = document["version"]
+        with self._bar(count_documents(), "Comparing") as bar, built_documents("versions", self.workers) as versions:
+            for pk, version in versions:
+                expected[pk] = version
                 bar.update(1)
         missing = sorted(set(expected) - set(indexed))
         stale = sorted(pk for pk in set(expected) & set(indexed) if expected[pk] != indexed[pk])
@@ -95,3 +106,7 @@ class Command(BaseCommand):
             self.stdout.write("Run `manage.py search_index update` to fix.")
             raise CommandError("The search index differs from the database.", returncode=1)
         self.stdout.write(self.style.SUCCESS(f"The {engine.name} search index matches the database."))
+
+
+def _built_by(workers: int) -> str:
+    return f"documents built by {workers} worker processes" if workers > 1 else "documents built in this process"
