@@ -3,8 +3,8 @@
 Building a document (loading the page and its relations, Wagtail's searchable text) and the
 engine's `prepare` (the database engine's analysis) are Python on one core, 4-5 ms an item: most
 of a rebuild. Workers forked from this process each read a share of the items on their own
-database connection while this process writes the index; the page tables are only read, so
-each worker sees the same committed pages.
+database connection while this process writes the index. A rebuild only reads the pages;
+what is published meanwhile waits in the queue and is applied after it (search/indexing.py).
 
 A test's database lives inside this process (SQLite in memory) or inside an open transaction,
 which a forked process cannot see: there, and with one worker, documents are built here.
@@ -48,7 +48,7 @@ def _build(task: str, ids: list[int]) -> list:
 
 
 def _can_fork() -> bool:
-    if connection.in_atomic_block:
+    if "fork" not in multiprocessing.get_all_start_methods() or connection.in_atomic_block:
         return False
     return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
 

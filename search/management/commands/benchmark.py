@@ -1,6 +1,5 @@
 """manage.py benchmark --items N --seed S: what `make bench` runs. See docs/PERFORMANCE.md."""
 
-import os
 import platform
 import sqlite3
 import time
@@ -27,6 +26,7 @@ from search.benchmark.measure import (
 )
 from search.benchmark.queries import AUTOCOMPLETE_PREFIXES, search_queries
 from search.benchmark.report import Report
+from search.document_workers import usable_cores
 from search.models import SearchDocument
 
 ADMIN_SEARCHES = ["health", "hand hygiene", "tuberculosis", "laboratory accreditation", "santé"]
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             raise CommandError("--items must be at least 10.")
         report = Report(items, seed, command=f"make bench ITEMS={items} SEED={seed}")
         report.environment = (
-            f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
+            f"{platform.machine()}, {usable_cores()} cores, Python {platform.python_version()}, "
             f"SQLite {sqlite3.sqlite_version}, Wagtail {wagtail.__version__}"
         )
 
@@ -161,7 +161,3 @@ class Command(BaseCommand):
             )
         finally:
             timer.client.logout()
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
