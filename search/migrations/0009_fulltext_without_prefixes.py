@@ -18,13 +18,14 @@ def drop_prefixes(apps, schema_editor):
         row = cursor.fetchone()
         if row is None or "prefix" not in row[0]:
             return
-        cursor.execute(fulltext.definition(NEW))
-        cursor.execute(
-            f"INSERT INTO {NEW}(rowid, title, body, stems) SELECT rowid, title, body, stems FROM {fulltext.TABLE}"
-        )
-        cursor.execute(f"DROP TABLE {fulltext.TABLE}")
-        cursor.execute(f"ALTER TABLE {NEW} RENAME TO {fulltext.TABLE}")
-        fulltext.create(cursor)  # the table's settings; the tables themselves exist
+        with fulltext.rebuilding(cursor):  # the old table's pages are freed without zeroing them
+            cursor.execute(fulltext.definition(NEW))
+            cursor.execute(
+                f"INSERT INTO {NEW}(rowid, title, body, stems) SELECT rowid, title, body, stems FROM {fulltext.TABLE}"
+            )
+            cursor.execute(f"DROP TABLE {fulltext.TABLE}")
+            cursor.execute(f"ALTER TABLE {NEW} RENAME TO {fulltext.TABLE}")
+            fulltext.create(cursor)  # the table's settings; the tables themselves exist
 
 
 class Migration(migrations.Migration):
