@@ -148,3 +148,43 @@ def test_a_case_study_s_text_is_what_wagtail_gives_for_search(partnership):
     wagtail = CaseStudyPage._meta.get_field("body").get_searchable_content(page.body)
     assert _stream_text(page) == [_text(str(part)) for part in wagtail]
     assert "Autoclave cycles logged daily & checked. Second line one two Results the report" in _stream_text(page)
+
+
+@pytest.mark.django_db
+def test_the_migration_to_a_table_without_prefixes_keeps_every_indexed_item(engine, one_of_each, client):
+    """Migration 0009 on a database whose full-text table still has the old prefix indexes."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from search.documents import iter_documents
+    from search.engines.fulltext import SqliteFullText
+
+    if connection.vendor != "sqlite" or engine.name != "database":
+        pytest.skip("only SQLite's full-text table had prefix indexes")
+    engine.upsert(list(iter_documents()))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid, title, body, stems FROM {SqliteFullText.TABLE} ORDER BY rowid")
+        indexed = cursor.fetchall()
+        cursor.execute(f"DROP TABLE {SqliteFullText.TABLE}")
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {SqliteFullText.TABLE} USING fts5(title, body, stems, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+        cursor.executemany(
+            f"INSERT INTO {SqliteFullText.TABLE}(rowid, title, body, stems) VALUES (%s, %s, %s, %s)", indexed
+        )
+
+    migration = importlib.import_module("search.migrations.0009_fulltext_without_prefixes")
+    # What RunPython hands the function; SQLite's schema editor cannot open inside a test's transaction.
+    migration.drop_prefixes(apps, SimpleNamespace(connection=connection))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [SqliteFullText.TABLE])
+        assert "prefix" not in cursor.fetchone()[0]
+        cursor.execute(f"SELECT rowid, title, body, stems FROM {SqliteFullText.TABLE} ORDER BY rowid")
+        assert cursor.fetchall() == indexed
+    assert [hit["title"] for hit in client.get("/api/search/", {"q": "samples"}).json()["results"]] == [
+        "A lab manager speaks"
+    ]
