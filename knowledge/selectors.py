@@ -1,8 +1,10 @@
 """Read queries for pages and listings, shaped so that each listing costs a fixed number of SQL queries."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from wagtail.models import Page
 
@@ -69,12 +71,37 @@ def filter_items(items: QuerySet[KnowledgeItemPage], filters: dict) -> QuerySet[
     return items.distinct() if joined else items
 
 
-def partnership_items(partnership: PartnershipPage) -> dict[str, list[KnowledgeItemPage]]:
-    """The partnership's live items grouped by type, in the order the page shows them."""
-    grouped: dict[str, list[KnowledgeItemPage]] = defaultdict(list)
-    for item in published_items().child_of(partnership):
-        grouped[item.type_slug].append(item)
-    return {slug: grouped[slug] for slug in ITEM_TYPES if grouped[slug]}
+@dataclass(frozen=True)
+class TypeGroup:
+    items: list[KnowledgeItemPage]  # the newest few
+    total: int  # how many of this type are live
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.items)
+
+
+def partnership_items(partnership: PartnershipPage, per_type: int = 6) -> dict[str, TypeGroup]:
+    """The partnership's newest live items of each type, with how many of each there are, in the
+    order the page shows them, in the same few queries whatever the partnership's size.
+    Rendering every card of a partnership with 285 items took 300 ms; the page links to the rest
+    in search. Items are found by their partnership key (set from the parent page on save), not
+    by tree path: SQLite cannot use its path index for the LIKE of `child_of`, and chose to walk
+    every item by date instead (175 ms at 100,000 items, 0.4 ms by key)."""
+    live_children = KnowledgeItemPage.objects.live().public().filter(partnership=partnership)
+    chosen: dict[str, list[int]] = defaultdict(list)
+    totals: Counter[str] = Counter()
+    for pk, content_type_id in live_children.order_by("-publication_date", "-pk").values_list("pk", "content_type_id"):
+        slug = ContentType.objects.get_for_id(content_type_id).model_class().TYPE_SLUG
+        totals[slug] += 1
+        if len(chosen[slug]) < per_type:
+            chosen[slug].append(pk)
+    cards = published_items().in_bulk([pk for ids in chosen.values() for pk in ids])
+    return {
+        slug: TypeGroup([cards[pk] for pk in chosen[slug] if pk in cards], totals[slug])
+        for slug in ITEM_TYPES
+        if chosen[slug]
+    }
 
 
 def home_figures(within: Page | None = None) -> dict[str, int]:

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
-from search.engines.bitsets import clause_sets, facet_indexes, ranked_lists
+from search.engines.bitsets import clause_sets, facet_indexes, ranked_lists, related_lists
 from search.engines.vocabulary import vocabulary
 from search.synonyms import forget_synonyms
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
@@ -49,6 +49,7 @@ def isolated_state():
     facet_indexes.clear()
     clause_sets.clear()
     ranked_lists.clear()
+    related_lists.clear()
     forget_synonyms()
 
 

@@ -222,6 +222,7 @@ class VersionedCache:
 facet_indexes = FacetIndexes()
 clause_sets = VersionedCache(size=CLAUSE_CACHE_SIZE)
 ranked_lists = VersionedCache(size=CLAUSE_CACHE_SIZE)  # (query, window) -> best ids (engines/database.py)
+related_lists = VersionedCache(size=4096)  # (item id, limit) -> its related items' ids, a few ints each
 
 
 def facet_index(state) -> FacetIndex:

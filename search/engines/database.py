@@ -18,7 +18,17 @@ from ..models import SearchDocument, SearchFacetValue, SearchTerm
 from ..query import FACET_FIELDS, FACETS, ParsedText, SearchQuery
 from . import version
 from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
-from .bitsets import FacetIndex, Members, all_of, clause_sets, facet_index, from_ids, ids_of, ranked_lists
+from .bitsets import (
+    FacetIndex,
+    Members,
+    all_of,
+    clause_sets,
+    facet_index,
+    from_ids,
+    ids_of,
+    ranked_lists,
+    related_lists,
+)
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
 from .version import IndexState
@@ -346,6 +356,11 @@ class DatabaseEngine(SearchEngine):
         return [Suggestion(rows[pk].title, rows[pk].url, rows[pk].type) for pk in ids if pk in rows]
 
     def more_like_this(self, item_id: int, limit: int = 4) -> list[int]:
+        """Kept until the index changes, like a search's ranking: ranking the dozen distinctive
+        words' matches took 40-70 ms at 100,000 items, on every view of an item's page."""
+        return related_lists.get(version.current(), (item_id, limit), lambda: self._more_like_this(item_id, limit))
+
+    def _more_like_this(self, item_id: int, limit: int) -> list[int]:
         document = SearchDocument.objects.filter(id=item_id).first()
         if document is None:
             return []
@@ -362,5 +377,7 @@ class DatabaseEngine(SearchEngine):
         if not words:
             return []
         clauses = [ClauseTerms(words=[word]) for word in words]
-        within = ("SELECT id FROM search_searchdocument WHERE id <> %s", [item_id])
-        return self.fulltext.ranked(clauses, False, within, limit, 0)
+        # One more than asked for, the item itself left out after: excluding it in SQL made
+        # FTS5 check every match against a subquery of all other ids.
+        ranked = self.fulltext.ranked(clauses, False, None, limit + 1, 0)
+        return [pk for pk in ranked if pk != item_id][:limit]

@@ -1,8 +1,12 @@
 """Every page type routes and renders what a reader needs, with no JavaScript."""
 
-import pytest
+import datetime
+from urllib.parse import parse_qs, urlsplit
 
-from tests.factories import make_case_study, make_partnership
+import pytest
+from lxml import html as lxml_html
+
+from tests.factories import make_case_study, make_lesson, make_partnership
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +50,30 @@ def test_partnership_page_lists_its_items_by_type_and_hides_drafts(client, partn
     assert "Cutting surgical site infections in Bamako" in html
     assert "An unfinished draft" not in html
     assert "Mali" in html
+
+
+def test_a_large_partnership_shows_its_newest_items_of_each_type_and_links_to_the_rest(
+    client, library, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # indexed on commit, as in production
+        partnership = make_partnership(library)
+        for day in range(1, 10):
+            make_case_study(partnership, title=f"Case study of day {day}", publication_date=datetime.date(2024, 3, day))
+        make_lesson(partnership, title="The only lesson")
+    tree = lxml_html.fromstring(client.get(partnership.url).content)
+
+    [case_studies] = tree.xpath('//section[@aria-labelledby="section-case-study"]')
+    titles = [" ".join(card.text_content().split()) for card in case_studies.xpath(".//h3")]
+    assert titles == [f"Case study of day {day}" for day in range(9, 3, -1)]  # the six newest
+    assert case_studies.xpath('.//span[@class="count"]')[0].text == "9"
+    [link] = case_studies.xpath('.//p[@class="more"]/a')
+    assert "All 9 case studies" in link.text_content()
+    response = client.get("/api/search/", parse_qs(urlsplit(link.get("href")).query))
+    assert response.json()["total"] == 9
+
+    [lessons] = tree.xpath('//section[@aria-labelledby="section-lesson"]')
+    assert "The only lesson" in lessons.text_content()
+    assert not lessons.xpath('.//p[@class="more"]')
 
 
 def test_library_lists_live_items_newest_first(client, library, one_of_each, partnership):

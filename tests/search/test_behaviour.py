@@ -226,6 +226,26 @@ def test_related_items_come_from_the_engine(client, corpus):
     assert "Hygiene of the operating theatre" in related
 
 
+def test_related_items_follow_what_is_published_after_a_page_was_viewed(client, corpus, committed):
+    def related_on_the_hygiene_page() -> str:
+        html = client.get(corpus["hygiene"].url).content.decode()
+        return html.split('id="related-heading"', 1)[1]
+
+    with committed():  # enough items that words shared by two of them count as distinctive
+        for topic in ("Cold chain for vaccines", "Tender rules for generic medicines", "Stock cards in pharmacies"):
+            make_case_study(corpus["bamako"], title=topic, focus=("medicines-and-procurement",))
+    assert "Peer auditors" not in related_on_the_hygiene_page()
+
+    with committed():
+        make_case_study(
+            corpus["bamako"],
+            title="Peer auditors and the five moments",
+            summary="Observed compliance rose every month.",
+            focus=("health-policy",),  # not the hygiene item's area: only the engine can relate them
+        )
+    assert "Peer auditors and the five moments" in related_on_the_hygiene_page()
+
+
 def test_the_search_page_shows_hits_facets_and_keeps_its_url(client, corpus):
     response = client.get("/search/", {"q": "hygiene", "type": "case-study"})
     html = response.content.decode()
