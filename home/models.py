@@ -38,12 +38,13 @@ class HomePage(Page):
             featured_testimonials,
             focus_areas_with_counts,
             home_figures,
+            live_pages_of_type,
             published_items,
             with_card_data,
         )
 
         context = super().get_context(request, *args, **kwargs)
-        library = LibraryIndexPage.objects.child_of(self).live().first()
+        library = live_pages_of_type(LibraryIndexPage).child_of(self).first()
         context["library"] = library
         # Counted over the whole library: kept until something is published, moved or withdrawn.
         context["figures"] = cached_until_content_changes(f"home-figures-{self.pk}", lambda: home_figures(within=self))

@@ -36,8 +36,16 @@ def with_card_data(items: QuerySet[KnowledgeItemPage]) -> QuerySet[KnowledgeItem
     )
 
 
+def live_pages_of_type(model: type[Page]) -> QuerySet:
+    """Live pages of a page type with few pages (libraries, partnerships). SQLite has no
+    table statistics, so it joins such a type to the page table starting from the page table: a
+    walk over every page (24 ms at 100,000 items to find the one library). Naming the type's own
+    ids first makes it primary-key lookups."""
+    return model.objects.filter(pk__in=model.objects.values("pk")).live()
+
+
 def published_partnerships(within: Page | None = None) -> QuerySet[PartnershipPage]:
-    partnerships = PartnershipPage.objects.live().public()
+    partnerships = live_pages_of_type(PartnershipPage).public()
     if within is not None:
         partnerships = partnerships.descendant_of(within)
     return partnerships.select_related("funding_agency").prefetch_related(

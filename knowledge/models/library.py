@@ -87,20 +87,20 @@ class LibraryIndexPage(RoutablePageMixin, Page):
 
     @path("in-numbers/", name="in_numbers")
     def in_numbers(self, request):
-        from ..figures import library_figures
+        from ..figures import cached_library_figures
 
         return TemplateResponse(
-            request, "knowledge/in_numbers.html", {"page": self, "groups": library_figures(within=self)}
+            request, "knowledge/in_numbers.html", {"page": self, "groups": cached_library_figures(within=self)}
         )
 
     # Wagtail routes every path with a trailing slash; config/urls.py sends .../figures.csv here.
     @path("in-numbers/figures.csv/", name="in_numbers_csv")
     def in_numbers_csv(self, request):
-        from ..figures import figures_csv, library_figures
+        from ..figures import cached_library_figures, figures_csv
 
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="esther-knowledge-hub-figures.csv"'
-        figures_csv(library_figures(within=self), response, request)
+        figures_csv(cached_library_figures(within=self), response, request)
         return response
 
     def get_sitemap_urls(self, request=None):

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from knowledge.models import CaseStudyPage, PartnershipPage
+from knowledge.models import CaseStudyPage, FocusArea, PartnershipPage
 from search.benchmark import corpus_cache
 from search.benchmark.load import run_load
 from search.benchmark.measure import (
@@ -138,11 +138,15 @@ class Command(BaseCommand):
         case_studies = CaseStudyPage.objects.live().order_by("pk")
         middle = case_studies[case_studies.count() // 2]
         partnership = PartnershipPage.objects.live().order_by("pk").last()
+        area = FocusArea.objects.order_by("sort_order").first()
         return [
             ("home page `/`", "/"),
             ("library page `/library/`", "/library/"),
             ("a case study page", middle.url),
             ("a partnership page", partnership.url),
+            ("the partnerships list `/library/partnerships/`", "/library/partnerships/"),
+            ("a focus area page", f"/library/focus-areas/{area.slug}/"),
+            ("the library in numbers `/library/in-numbers/`", "/library/in-numbers/"),
             ("search page, no query", "/search/"),
         ]
 
