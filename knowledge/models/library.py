@@ -28,7 +28,9 @@ class LibraryIndexPage(RoutablePageMixin, Page):
         verbose_name = _("library")
 
     def paginate(self, request, items):
-        return Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        from ..selectors import CardsSortedByIdFirst
+
+        return Paginator(CardsSortedByIdFirst(items), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
 
     @path("")
     def index(self, request):
@@ -76,13 +78,14 @@ class LibraryIndexPage(RoutablePageMixin, Page):
 
     @path("partnerships/", name="partnerships")
     def partnerships(self, request):
+        from ..content_version import content_version
         from ..selectors import published_partnerships
 
-        partnerships = published_partnerships(within=self).order_by("title")
+        partnerships = published_partnerships(within=self).order_by("title")  # lazy: read when not cached
         return TemplateResponse(
             request,
             "knowledge/partnership_list.html",
-            {"page": self, "partnerships": partnerships},
+            {"page": self, "partnerships": partnerships, "content_version": content_version()},
         )
 
     @path("in-numbers/", name="in_numbers")

@@ -124,6 +124,16 @@ def test_focus_area_country_and_partnership_listings(client, library, one_of_eac
     assert client.get(f"{library.url}countries/XX/").status_code == 404
 
 
+def test_the_partnerships_list_shows_a_partnership_as_soon_as_it_is_published(client, library, partnership):
+    assert "1 partnership publishes here." in client.get(f"{library.url}partnerships/").content.decode()
+    make_partnership(library, title="Porto–Maputo pharmacy partnership")
+    html = client.get(f"{library.url}partnerships/").content.decode()
+    assert "2 partnerships publish here." in html
+    assert "Porto–Maputo pharmacy partnership" in html
+    french = client.get(f"/fr{library.url}partnerships/").content.decode()
+    assert "2 partenariats publient ici." in french  # cached apart for each language
+
+
 def test_private_items_stay_out_of_listings(client, library, partnership, one_of_each):
     from wagtail.models import PageViewRestriction
 
