@@ -1,6 +1,7 @@
 """Read queries for pages and listings, shaped so that each listing costs a fixed number of SQL queries."""
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -8,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from wagtail.models import Page
 
+from .content_version import cached_until_content_changes
 from .models import (
     CaseStudyPage,
     Country,
@@ -54,7 +56,11 @@ class CardsSortedByIdFirst:
         self.items = items
 
     def count(self) -> int:
-        return self.items.count()
+        """Kept until content changes, for each listing's own query: counting a focus area's
+        48,000 items took 60 ms at 100,000, the whole library's 70 ms."""
+        sql, params = self.items.query.sql_with_params()
+        key = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return cached_until_content_changes(f"listing-count-{key}", self.items.count)
 
     def __len__(self) -> int:
         return self.count()
