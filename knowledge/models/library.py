@@ -49,6 +49,7 @@ class LibraryIndexPage(RoutablePageMixin, Page):
 
     @path("focus-areas/<slug:slug>/", name="focus_area")
     def focus_area(self, request, slug):
+        from ..content_version import content_version
         from ..selectors import published_items, published_partnerships
 
         area = get_object_or_404(FocusArea, slug=slug)
@@ -60,7 +61,8 @@ class LibraryIndexPage(RoutablePageMixin, Page):
                 "page": self,
                 "focus_area": area,
                 "items": self.paginate(request, items),
-                "partnerships": published_partnerships(within=self).filter(focus_areas=area),
+                "partnerships": published_partnerships(within=self).filter(focus_areas=area),  # read when not cached
+                "content_version": content_version(),
             },
         )
 

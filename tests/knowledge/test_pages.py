@@ -144,6 +144,13 @@ def test_listing_counts_follow_publication_and_withdrawal(client, library, partn
     assert "3 items" in client.get(url).content.decode()
 
 
+def test_a_focus_area_lists_a_partnership_working_on_it_as_soon_as_it_is_published(client, library, partnership):
+    url = f"{library.url}focus-areas/health-policy/"
+    assert "Porto–Maputo pharmacy partnership" not in client.get(url).content.decode()
+    make_partnership(library, title="Porto–Maputo pharmacy partnership", focus=("health-policy",))
+    assert "Porto–Maputo pharmacy partnership" in client.get(url).content.decode()
+
+
 def test_private_items_stay_out_of_listings(client, library, partnership, one_of_each):
     from wagtail.models import PageViewRestriction
 
