@@ -127,3 +127,19 @@ def raw_fulltext_floor(text: str) -> Callable[[], list]:
             return cursor.fetchall()
 
     return run
+
+
+def publish_an_item(page) -> float:
+    """Publish a new revision of a live page as an editor's "Publish" does, and apply the search
+    index update it queues (the immediate task backend has by then); seconds until searchable."""
+    from ..engines import version
+    from ..indexing import drain
+
+    before = version.current()
+    started = time.perf_counter()
+    page.save_revision().publish()
+    drain()
+    elapsed = time.perf_counter() - started
+    if version.current() == before:
+        raise RuntimeError(f"publishing {page.title!r} did not reach the search index")
+    return elapsed

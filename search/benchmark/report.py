@@ -32,6 +32,7 @@ class Report:
     # Seconds, the items published in them, and which run built the corpus.
     load: tuple[float, int, str] | None = None
     rebuild: tuple[int, float] | None = None
+    publication: tuple[str, float] | None = None  # the item published mid-run, seconds until searchable
     timings: list[Timing] = field(default_factory=list)
     by_kind: dict[str, Timing] = field(default_factory=dict)
     pages: list[Timing] = field(default_factory=list)
@@ -61,6 +62,12 @@ class Report:
         if self.rebuild:
             items, seconds = self.rebuild
             lines.append(f"- Full index rebuild: {items:,} items in {seconds:.1f} s ({items / seconds:.0f} items/s).")
+        if self.publication:
+            title, seconds = self.publication
+            lines.append(
+                f"- Publishing one item (“{title}”) through Wagtail, index update included: {seconds * 1000:.0f} ms; "
+                "then each search's first request was timed again."
+            )
         lines += [
             "",
             "| Request (in-process, whole Django stack) | median ms | p95 ms | p95 target at 100k | SQL queries |",

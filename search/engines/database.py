@@ -31,11 +31,20 @@ from .bitsets import (
 )
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
+from .ranked import RankedWindow
 from .version import IndexState
 from .vocabulary import Vocabulary, is_vocabulary_word, vocabulary, vocabulary_words
 
 BATCH = 500
 RANKED_WINDOW = 100
+# After a publication, cached matches and rankings are brought up to date by looking up the
+# changed documents, one lookup each, when there are at most this many; else computed afresh.
+CARRY_LIMIT = 100
+# A carried ranking keeps its documents' rank keys from the statistics (document count, average
+# length, each word's document count) of the state it was computed in; it is computed afresh
+# once the documents changed since exceed this share of the index, so that drift stays below
+# what could reorder more than near-ties.
+RANKING_DRIFT = 0.01
 MORE_LIKE_THIS_TERMS = 12
 
 
@@ -216,7 +225,8 @@ class DatabaseEngine(SearchEngine):
         return " ".join(words) if changed else None
 
     def _clause_set(self, terms: ClauseTerms, state: IndexState) -> int:
-        """The documents one clause matches, from the full-text index; kept until the index changes."""
+        """The documents one clause matches, from the full-text index; kept until the index
+        changes, then brought up to date by looking up the changed documents alone."""
         sql, params = self.fulltext.match([terms], True)
 
         def read() -> int:
@@ -224,7 +234,12 @@ class DatabaseEngine(SearchEngine):
                 cursor.execute(sql, params)
                 return from_ids([row[0] for row in cursor.fetchall()])
 
-        return clause_sets.get(state, (sql, tuple(params)), read)
+        def carry(held: int, changed: set[int]) -> int | None:
+            if len(changed) > CARRY_LIMIT:
+                return None
+            return (held & ~from_ids(changed)) | from_ids(self.fulltext.matching_among([terms], sorted(changed)))
+
+        return clause_sets.get(state, (sql, tuple(params)), read, carry)
 
     def _matching(self, clauses: list[ClauseTerms], require_all: bool, state: IndexState, index: FacetIndex) -> int:
         if not clauses:
@@ -241,31 +256,46 @@ class DatabaseEngine(SearchEngine):
         return bool(self._matching(clauses, True, state, index) & allowed)
 
     def _top(
-        self, clauses: list[ClauseTerms], require_all: bool, count: int, state: IndexState
+        self, clauses: list[ClauseTerms], require_all: bool, count: int, matched: int, index: FacetIndex
     ) -> tuple[list[int], bool]:
-        """The best matches by relevance, at least `count` of them (whole windows of 100), and
-        whether that is every match. Kept until the index changes, as Solr's query result cache
-        keeps them: ranking reads every match, and the next page or a repeated search needs no
-        second ranking."""
+        """The best of the `matched` documents by relevance, at least `count` of them (whole
+        windows of 100), and whether that is every match. Kept as Solr's query result cache keeps
+        them: ranking reads every match, and the next page or a repeated search needs no second
+        ranking. After a change to the index, the window is brought up to date from the rank keys
+        it holds and those of the changed documents that match (engines/ranked.py)."""
         window = -(-count // RANKED_WINDOW) * RANKED_WINDOW
         sql, params = self.fulltext.match(clauses, require_all)
-        ids = ranked_lists.get(
-            state,
-            (sql, tuple(params), window),
-            lambda: self.fulltext.ranked(clauses, require_all, None, window, 0),
-        )
-        return ids, len(ids) < window
 
-    def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query, state: IndexState):
+        def compute() -> RankedWindow:
+            return RankedWindow.of(self.fulltext.ranked_keys(clauses, require_all, None, window, 0), window)
+
+        def carry(held: RankedWindow, changed: set[int]) -> RankedWindow | None:
+            if held.drift + len(changed) > min(CARRY_LIMIT, int(index.everything.bit_count() * RANKING_DRIFT)):
+                return None
+            # The matches are known already: a changed document that does not match only leaves.
+            members = Members(matched)
+            entering = sorted(pk for pk in changed if pk in members)
+            # One query for all of them: FTS5 counts each word's documents before it scores any.
+            ranked = (
+                self.fulltext.ranked_keys(clauses, require_all, self.fulltext.among(entering), len(entering), 0)
+                if entering
+                else []
+            )
+            return held.carried(changed, dict(ranked))
+
+        ranked = ranked_lists.get(index.state, (sql, tuple(params), window), compute, carry)
+        return ranked.ids, ranked.complete
+
+    def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query, index: FacetIndex):
         """The page's ids by relevance among the `wanted` set (`total` documents of the `matched`)."""
         needed = query.offset + query.page_size
         if total == matched.bit_count():
-            return self._top(clauses, require_all, needed, state)[0][query.offset : needed]
+            return self._top(clauses, require_all, needed, matched, index)[0][query.offset : needed]
         share = total / max(1, matched.bit_count())
         if share >= 0.1:
             # A broad filter: the best matches of all, then the allowed ones among them. FTS5 would
             # score every match either way, and checking tens of thousands of ids costs more.
-            top, complete = self._top(clauses, require_all, int(needed / share * 1.5) + 20, state)
+            top, complete = self._top(clauses, require_all, int(needed / share * 1.5) + 20, matched, index)
             allowed = Members(wanted)
             ranked = [pk for pk in top if pk in allowed]
             if len(ranked) >= needed or complete:
@@ -296,7 +326,7 @@ class DatabaseEngine(SearchEngine):
         if not total:
             ids = []
         elif clauses and query.sort == "relevance":
-            ids = self._ranked(clauses, require_all, wanted, total, matched, query, state)
+            ids = self._ranked(clauses, require_all, wanted, total, matched, query, index)
         else:
             ids = index.in_date_order(wanted, query.page_size, query.offset, oldest_first=query.sort == "oldest")
 

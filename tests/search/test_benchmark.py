@@ -71,3 +71,17 @@ def test_a_corpus_is_built_by_one_process_at_a_time(tmp_path):
         with pytest.raises(CommandError, match="Another process is building corpus-100-seed1-abc"):
             corpus_cache.build(wanted, 100, 1)
     assert not wanted.with_suffix(".partial").exists()
+
+
+@pytest.mark.django_db
+def test_an_item_published_mid_run_reaches_the_index_and_the_report_says_so(one_of_each):
+    from search.benchmark.measure import publish_an_item
+    from search.engines import version
+
+    page = one_of_each["case_study"]
+    before = version.current()
+    seconds = publish_an_item(page)
+    assert version.current() != before  # the searches timed after it see a new state of the index
+    report = Report(1000, 1, command="make bench ITEMS=1000")
+    report.publication = (page.title, seconds)
+    assert f"Publishing one item (“{page.title}”) through Wagtail, index update included:" in report.markdown()

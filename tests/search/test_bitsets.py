@@ -6,11 +6,13 @@ import datetime
 import random
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from search.engines import version
-from search.engines.bitsets import FacetIndex, Members, facet_indexes, from_ids, ids_of
+from search.engines.bitsets import FacetIndex, Members, clause_sets, facet_indexes, from_ids, ids_of, ranked_lists
 from search.engines.database import DatabaseEngine
+from search.engines.ranked import RankedWindow
 from search.query import SearchQuery, parse_text
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def test_date_order_pages_equal_a_sort_of_the_set(size):
     newest = rng.sample(range(1, 20_000), 10_000)
     oldest = newest[::-1]
     index = FacetIndex("t", oldest=oldest, everything=from_ids(newest))
-    index.position = {pk: place for place, pk in enumerate(oldest)}
+    index.sort_key = {pk: (place, pk) for place, pk in enumerate(oldest)}
     chosen = rng.sample(newest, size)
     expected = sorted(chosen, key=newest.index)
     bits = from_ids(chosen)
@@ -180,4 +182,82 @@ def test_facet_sets_brought_up_to_date_from_the_change_log_equal_sets_read_afres
     assert updated is not held and updated.state == state  # brought up to date, not read again
     assert updated.values == afresh.values
     assert updated.everything == afresh.everything
-    assert updated.oldest == afresh.oldest and updated.position == afresh.position
+    assert updated.oldest == afresh.oldest and updated.sort_key == afresh.sort_key
+
+
+def search_everything(engine, text="sterilisation"):
+    query = SearchQuery(text=text, page_size=100)
+    results = engine.search(query, parse_text(query.text))
+    return [hit.id for hit in results.hits], results.total, {f.value: f.count for f in results.facets["country"]}
+
+
+def test_matches_and_rankings_brought_up_to_date_after_a_change_agree_with_those_computed_afresh(engine, monkeypatch):
+    monkeypatch.setattr("search.engines.database.RANKING_DRIFT", 1.0)  # sixty documents: allow carrying
+    before = search_everything(engine)[0]
+    search_everything(engine, "autoclave")
+    engine.upsert(
+        [
+            document(7, words=" ".join(["sterilisation"] * 5), country="ML", year=2026),  # moves up, loses autoclave
+            document(200, words="sterilisation sterilisation autoclave", country="SN", year=2010),  # new
+        ]
+    )
+    engine.delete([8])
+    changed = {7, 8, 200}
+
+    with CaptureQueriesContext(connection) as queries:
+        carried = [search_everything(engine), search_everything(engine, "autoclave")]
+    # Only the changed documents were looked up and ranked: no ranking of every match.
+    assert not [q["sql"] for q in queries.captured_queries if "ORDER BY 2" in q["sql"] and " IN (" not in q["sql"]]
+    for cache in (clause_sets, ranked_lists, facet_indexes):
+        cache.clear()
+    afresh = [search_everything(engine), search_everything(engine, "autoclave")]
+
+    for (carried_ids, *carried_counts), (afresh_ids, *afresh_counts) in zip(carried, afresh, strict=True):
+        assert carried_counts == afresh_counts  # matches and facet counts are exact
+        assert sorted(carried_ids) == sorted(afresh_ids)
+    ids = carried[0][0]
+    assert 8 not in ids and carried[0][2]["SN"] == 1
+    assert 7 not in carried[1][0] and 200 in carried[1][0]
+    # The changed documents stand where a fresh ranking puts them; the others keep the order of
+    # the keys they were ranked by (a fresh ranking may swap near-ties: the average length moved).
+    assert ids.index(7) == afresh[0][0].index(7) < 12 and ids.index(200) == afresh[0][0].index(200)
+    assert [pk for pk in ids if pk not in changed] == [pk for pk in before if pk not in changed]
+
+
+def test_a_ranking_is_computed_afresh_once_the_changes_exceed_its_drift_allowance(engine):
+    search_everything(engine)  # sixty documents: one change is past 1% of the index
+    engine.upsert([document(200, words="sterilisation " * 5, country="SN", year=2010)])
+    with CaptureQueriesContext(connection) as queries:
+        ids, total, _countries = search_everything(engine)
+    assert [q for q in queries.captured_queries if "ORDER BY 2" in q["sql"]]
+    assert total == 61 and ids[0] == 200
+
+
+def window(*entries, size=4):
+    """A RankedWindow from (id, key) pairs in rank order."""
+    return RankedWindow.of(list(entries), size)
+
+
+def test_a_carried_window_places_changed_documents_by_their_new_keys():
+    held = window((1, -9.0), (2, -8.0), (3, -7.0), (4, -6.0))  # full: more matches below 4
+    carried = held.carried({3, 5}, {3: -8.5, 5: -10.0})
+    assert carried.ids == [5, 1, 3, 2] and not carried.complete and carried.drift == 2
+    # A changed document now ranked below the window's last entry stays out: its place is unknown.
+    assert held.carried({6}, {6: -1.0}).ids == [1, 2, 3, 4]
+
+
+def test_a_carried_window_is_dropped_when_an_entry_leaves_a_full_window():
+    held = window((1, -9.0), (2, -8.0), (3, -7.0), (4, -6.0))
+    assert held.carried({2}, {}) is None  # what moves up into the window was never held
+    assert held.carried({2}, {2: -1.0}) is None
+
+
+def test_a_complete_window_stays_exact_as_it_grows_and_shrinks():
+    held = window((1, -9.0), (2, -8.0), size=4)
+    assert held.complete
+    shrunk = held.carried({1}, {})
+    assert shrunk.ids == [2] and shrunk.complete
+    grown = held.carried({7, 8, 9}, {7: -7.0, 8: -8.5, 9: -1.0})
+    assert grown.ids == [1, 8, 2, 7] and not grown.complete  # the window is full: 9 falls out
+    tied = held.carried({5}, {5: -8.0})
+    assert tied.ids == [1, 5, 2]  # equal keys: the higher id first, as the full-text query orders them

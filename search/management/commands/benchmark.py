@@ -20,6 +20,7 @@ from search.benchmark.measure import (
     RequestTimer,
     Timing,
     plain_wagtail_search,
+    publish_an_item,
     raw_fulltext_floor,
     time_capped,
     url_with,
@@ -95,6 +96,14 @@ class Command(BaseCommand):
         for name, url in self._pages():
             report.pages.append(timer.time_urls(name, [url] * 4))
 
+        self.stdout.write("Publishing an item, then timing each search's first request after it…")
+        page = self._item_to_publish()
+        report.publication = (page.title, publish_an_item(page))
+        after = Timing("search API, each query's first request after a publication")
+        after.samples = [timer.get(url)[0] for url in api.by_url]
+        after.queries = api.queries
+        report.timings.insert(2, after)
+
         self.stdout.write("Timing the plain Wagtail path and the raw full-text floor…")
         texts = [params["q"] for _, params in queries if params.get("q") and len(params) == 1]
         ours = api.subset("our search API, same words", [url_with("/api/search/", {"q": t}) for t in texts])
@@ -132,6 +141,11 @@ class Command(BaseCommand):
         for kind, params in queries:
             by_kind[kind].append(url_with("/api/search/", params))
         return {kind: api.subset(kind, urls) for kind, urls in by_kind.items()}
+
+    @staticmethod
+    def _item_to_publish():
+        """A case study most common words match, as most new items are."""
+        return CaseStudyPage.objects.live().order_by("pk")[7].specific
 
     @staticmethod
     def _pages() -> list[tuple[str, str]]:
