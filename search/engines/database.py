@@ -6,6 +6,7 @@ are bitsets held in memory (engines/bitsets.py), read from the facet table, so t
 same on both databases.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import reduce
@@ -28,6 +29,7 @@ from .bitsets import (
     ids_of,
     ranked_lists,
     related_lists,
+    to_bytes,
 )
 from .fulltext import ClauseTerms, fulltext_for
 from .highlight import highlight
@@ -256,34 +258,40 @@ class DatabaseEngine(SearchEngine):
         return bool(self._matching(clauses, True, state, index) & allowed)
 
     def _top(
-        self, clauses: list[ClauseTerms], require_all: bool, count: int, matched: int, index: FacetIndex
+        self,
+        clauses: list[ClauseTerms],
+        require_all: bool,
+        count: int,
+        candidates: int,
+        index: FacetIndex,
+        narrow=False,
     ) -> tuple[list[int], bool]:
-        """The best of the `matched` documents by relevance, at least `count` of them (whole
-        windows of 100), and whether that is every match. Kept as Solr's query result cache keeps
+        """The best of the `candidates` (the query's matches, or with `narrow` the few a filter
+        allows, handed to the full-text query) by relevance, at least `count` of them (whole
+        windows of 100), and whether that is all of them. Kept as Solr's query result cache keeps
         them: ranking reads every match, and the next page or a repeated search needs no second
         ranking. After a change to the index, the window is brought up to date from the rank keys
-        it holds and those of the changed documents that match (engines/ranked.py)."""
+        it holds and those of the changed candidates (engines/ranked.py)."""
         window = -(-count // RANKED_WINDOW) * RANKED_WINDOW
         sql, params = self.fulltext.match(clauses, require_all)
+        key = (sql, tuple(params), window)
+        if narrow:
+            key += (hashlib.blake2b(to_bytes(candidates), digest_size=16).digest(),)
 
         def compute() -> RankedWindow:
-            return RankedWindow.of(self.fulltext.ranked_keys(clauses, require_all, None, window, 0), window)
+            among = self.fulltext.among(list(ids_of(candidates))) if narrow else None
+            return RankedWindow.of(self.fulltext.ranked_keys(clauses, require_all, among, window, 0), window)
 
         def carry(held: RankedWindow, changed: set[int]) -> RankedWindow | None:
             if held.drift + len(changed) > min(CARRY_LIMIT, int(index.everything.bit_count() * RANKING_DRIFT)):
                 return None
-            # The matches are known already: a changed document that does not match only leaves.
-            members = Members(matched)
+            # The candidates are known already: a changed document not among them only leaves.
+            members = Members(candidates)
             entering = sorted(pk for pk in changed if pk in members)
-            # One query for all of them: FTS5 counts each word's documents before it scores any.
-            ranked = (
-                self.fulltext.ranked_keys(clauses, require_all, self.fulltext.among(entering), len(entering), 0)
-                if entering
-                else []
-            )
-            return held.carried(changed, dict(ranked))
+            keys = self.fulltext.keys_of(clauses, require_all, entering) if entering else {}
+            return held.carried(changed, keys)
 
-        ranked = ranked_lists.get(index.state, (sql, tuple(params), window), compute, carry)
+        ranked = ranked_lists.get(index.state, key, compute, carry)
         return ranked.ids, ranked.complete
 
     def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query, index: FacetIndex):
@@ -301,9 +309,7 @@ class DatabaseEngine(SearchEngine):
             if len(ranked) >= needed or complete:
                 return ranked[query.offset : needed]
         # A narrow filter: the few allowed matches are handed to the full-text query.
-        return self.fulltext.ranked(
-            clauses, require_all, self.fulltext.among(list(ids_of(wanted))), query.page_size, query.offset
-        )
+        return self._top(clauses, require_all, needed, wanted, index, narrow=True)[0][query.offset : needed]
 
     def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
         state = version.current()  # the caches below are kept for one state of the index

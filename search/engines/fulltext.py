@@ -40,6 +40,8 @@ class SqliteFullText:
     # FTS5 buffers a transaction's new terms in memory up to this size before writing a segment:
     # larger means fewer segments to merge in a rebuild (a fifth faster than the 1 MB default).
     HASH_SIZE = 16 * 1024 * 1024
+    # Rank keys of up to this many documents are looked up one by one (`keys_of`).
+    FEW_LOOKUPS = 3
 
     def definition(self, table: str = TABLE) -> str:
         # No prefix index: prefixes are only looked up in the titles table.
@@ -124,6 +126,21 @@ class SqliteFullText:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
             return [(pk, key) for pk, key in cursor.fetchall()]
+
+    def keys_of(self, clauses: list[ClauseTerms], require_all: bool, ids: list[int]) -> dict[int, float]:
+        """The rank keys of the given matching documents. FTS5 counts each word's documents for
+        BM25 once per statement, which costs about what a pass over the matches does: a lookup
+        per id (half the time of one filtered pass) while there are few, else that pass."""
+        if len(ids) > self.FEW_LOOKUPS:
+            return dict(self.ranked_keys(clauses, require_all, self.among(ids), len(ids), 0))
+        sql, params = self.match(clauses, require_all)
+        sql = sql.replace("SELECT rowid FROM", f"SELECT rowid, {self.RANK} FROM", 1) + " AND rowid = %s"
+        keys = {}
+        with connection.cursor() as cursor:
+            for pk in ids:
+                cursor.execute(sql, [*params, pk])
+                keys.update(cursor.fetchall())
+        return keys
 
     def matching_among(self, clauses: list[ClauseTerms], ids: list[int]) -> list[int]:
         """Those of a few documents that match every clause: one lookup each, since FTS5 finds one
@@ -239,6 +256,10 @@ class PostgresFullText:
         with connection.cursor() as cursor:
             cursor.execute(sql, [*rank_params, *match_params, *within_params, limit, offset])
             return [(pk, key) for pk, key in cursor.fetchall()]
+
+    def keys_of(self, clauses: list[ClauseTerms], require_all: bool, ids: list[int]) -> dict[int, float]:
+        """The rank keys of the given matching documents."""
+        return dict(self.ranked_keys(clauses, require_all, self.among(ids), len(ids), 0))
 
     def matching_among(self, clauses: list[ClauseTerms], ids: list[int]) -> list[int]:
         """Those of the given documents that match every clause."""

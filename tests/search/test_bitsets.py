@@ -191,8 +191,12 @@ def search_everything(engine, text="sterilisation"):
     return [hit.id for hit in results.hits], results.total, {f.value: f.count for f in results.facets["country"]}
 
 
-def test_matches_and_rankings_brought_up_to_date_after_a_change_agree_with_those_computed_afresh(engine, monkeypatch):
+@pytest.mark.parametrize("few_lookups", [3, 0])  # SQLite: changed documents ranked one by one, or in one pass
+def test_matches_and_rankings_brought_up_to_date_after_a_change_agree_with_those_computed_afresh(
+    engine, monkeypatch, few_lookups
+):
     monkeypatch.setattr("search.engines.database.RANKING_DRIFT", 1.0)  # sixty documents: allow carrying
+    monkeypatch.setattr("search.engines.fulltext.SqliteFullText.FEW_LOOKUPS", few_lookups)
     before = search_everything(engine)[0]
     search_everything(engine, "autoclave")
     engine.upsert(
@@ -261,3 +265,21 @@ def test_a_complete_window_stays_exact_as_it_grows_and_shrinks():
     assert grown.ids == [1, 8, 2, 7] and not grown.complete  # the window is full: 9 falls out
     tied = held.carried({5}, {5: -8.0})
     assert tied.ids == [1, 5, 2]  # equal keys: the higher id first, as the full-text query orders them
+
+
+def test_a_narrow_filters_ranking_is_kept_and_follows_changes(engine, monkeypatch):
+    monkeypatch.setattr("search.engines.database.RANKING_DRIFT", 1.0)  # sixty documents: allow carrying
+    mali = ranked_ids(engine, countries=("ML",))  # 2 of 60: ranked by the full-text query among them
+    assert sorted(mali) == [1, 31]
+
+    def ranking_queries(**filters):
+        with CaptureQueriesContext(connection) as queries:
+            found = ranked_ids(engine, **filters)
+        return found, [q for q in queries.captured_queries if "ORDER BY 2" in q["sql"]]
+
+    assert ranking_queries(countries=("ML",)) == (mali, [])  # kept
+    engine.upsert([document(300, words="sterilisation", country="KE", year=2020)])  # outside the filter
+    assert ranking_queries(countries=("ML",)) == (mali, [])  # carried: nothing to rank again
+    engine.upsert([document(301, words="sterilisation " * 5, country="ML", year=2020)])
+    found, _queries = ranking_queries(countries=("ML",))
+    assert found[0] == 301 and found[1:] == mali
