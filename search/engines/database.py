@@ -42,6 +42,7 @@ RANKED_WINDOW = 100
 # After a publication, cached matches and rankings are brought up to date by looking up the
 # changed documents, one lookup each, when there are at most this many; else computed afresh.
 CARRY_LIMIT = 100
+SET_LOOKUP_COST = 500  # matches read from the full-text index in the time of one lookup by rowid
 # A carried ranking keeps its documents' rank keys from the statistics (document count, average
 # length, each word's document count) of the state it was computed in; it is computed afresh
 # once the documents changed since exceed this share of the index, so that drift stays below
@@ -237,7 +238,9 @@ class DatabaseEngine(SearchEngine):
                 return from_ids([row[0] for row in cursor.fetchall()])
 
         def carry(held: int, changed: set[int]) -> int | None:
-            if len(changed) > CARRY_LIMIT:
+            # A lookup costs about what reading SET_LOOKUP_COST matches does: a rare word's few
+            # matches are read again, a common word's tens of thousands are not.
+            if len(changed) > CARRY_LIMIT or len(changed) * SET_LOOKUP_COST > held.bit_count():
                 return None
             return (held & ~from_ids(changed)) | from_ids(self.fulltext.matching_among([terms], sorted(changed)))
 
