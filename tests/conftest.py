@@ -4,7 +4,7 @@ from django.core.cache import caches
 from django.utils import translation
 
 from search.engines.bitsets import clause_sets, facet_indexes, ranked_lists, related_lists
-from search.engines.version import change_memo
+from search.engines.version import forget_changes
 from search.engines.vocabulary import vocabulary
 from search.synonyms import forget_synonyms
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
@@ -51,7 +51,7 @@ def isolated_state():
     clause_sets.clear()
     ranked_lists.clear()
     related_lists.clear()
-    change_memo.clear()  # change ids come back in the next test's database
+    forget_changes()  # change ids come back in the next test's database
     forget_synonyms()
 
 

@@ -178,9 +178,7 @@ class FacetIndexes:
         index = self._index
         if index is not None and index.state == state:
             return index
-        changed = None
-        if index is not None and index.state.token == state.token and index.state.change < state.change:
-            changed = version.changed_since(index.state.change, state.change)
+        changed = version.changes_between(index.state, state) if index is not None else None
         fresh = index.updated(state, changed) if changed is not None else FacetIndex.load(state)
         with self._lock:
             if self._index is None or self._index.state != state:
@@ -214,7 +212,7 @@ class VersionedCache:
                 return held[1]
         value = None
         if held is not None and carry is not None:
-            changed = version.change_memo.between(held[0], state)
+            changed = version.changes_between(held[0], state)
             if changed is not None:
                 value = carry(held[1], changed)
         if value is None:

@@ -5,9 +5,8 @@ write appends the documents it touched to SearchIndexChange. Each search reads b
 query: a new token means "read everything again", a newer change means "update these documents".
 """
 
-import threading
+import functools
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.db import connection
@@ -56,36 +55,18 @@ def changed_since(change: int, until: int) -> set[int] | None:
     return set(SearchIndexChange.objects.filter(id__gt=change, id__lte=until).values_list("document_id", flat=True))
 
 
-class _ChangeMemo:
-    """The documents changed between two recent states, read once per pair: after a publication
-    each cached search value asks for the same few ids."""
-
-    SIZE = 64
-
-    def __init__(self):
-        self._pairs: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def between(self, held: IndexState, state: IndexState) -> set[int] | None:
-        """None when the index was rebuilt in between, the log no longer reaches back that far,
-        or `held` is not older than `state`."""
-        if held.token != state.token or held.change >= state.change:
-            return None
-        key = (held, state)
-        with self._lock:
-            if key in self._pairs:
-                self._pairs.move_to_end(key)
-                return self._pairs[key]
-        changed = changed_since(held.change, state.change)
-        with self._lock:
-            self._pairs[key] = changed
-            while len(self._pairs) > self.SIZE:
-                self._pairs.popitem(last=False)
-        return changed
-
-    def clear(self) -> None:
-        with self._lock:
-            self._pairs.clear()
+@functools.lru_cache(maxsize=64)
+def _changed_between(held: IndexState, state: IndexState) -> set[int] | None:
+    return changed_since(held.change, state.change)
 
 
-change_memo = _ChangeMemo()
+def changes_between(held: IndexState, state: IndexState) -> set[int] | None:
+    """The documents changed from `held` to `state`, read once per pair: after a publication the
+    facet index and each cached search value ask for the same few ids. None when the index was
+    rebuilt in between, the log no longer reaches back that far, or `held` is not older."""
+    if held.token != state.token or held.change >= state.change:
+        return None
+    return _changed_between(held, state)
+
+
+forget_changes = _changed_between.cache_clear  # tests: change ids come back in the next database
