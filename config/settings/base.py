@@ -301,6 +301,16 @@ CACHES = {
         if RATE_LIMIT_CACHE_BACKEND == "database"
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
     ),
+    # The database search engine's matched sets, rankings and related items, shared by every
+    # process of the site: a worker that starts, or another worker, reads what one worker ranked
+    # (search/engines/bitsets.py). Files on this machine; a site on several machines points it at
+    # a shared backend. Entries go stale with the index, not with time.
+    "search": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("SEARCH_CACHE_DIR", str(BASE_DIR / ".cache" / "search")),
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # Sign-in throttling (django-axes; config/security/login.py): after LOGIN_FAILURE_LIMIT failed

@@ -1,8 +1,10 @@
 """The benchmark: production behaviour (no debug, cached templates) on a separate database,
 served over plain HTTP on 127.0.0.1. Set DATABASE_URL to the benchmark's own file."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import DATABASES, RATE_LIMITS
+from .base import CACHES, DATABASES, RATE_LIMITS
 from .env import env_str
 
 DEBUG = False
@@ -16,6 +18,8 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1"
 if not env_str("DATABASE_URL"):
     raise RuntimeError("The benchmark needs DATABASE_URL: its own database, never the site's.")
 assert DATABASES["default"]  # noqa: S101 (parsed from DATABASE_URL by base)
+# The search's shared cache beside the benchmark's database, apart from the site's.
+CACHES["search"]["LOCATION"] = str(Path(DATABASES["default"]["NAME"]).parent / "search-cache")
 # One client address sends every request: limits stay in force (their cost is measured) but
 # high enough never to answer 429.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "1000000/m")

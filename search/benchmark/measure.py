@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from ..analysis import tokens
+from ..engines.bitsets import clause_sets, facet_indexes, ranked_lists, related_lists
 from ..engines.fulltext import SqliteFullText
 
 
@@ -143,3 +144,10 @@ def publish_an_item(page) -> float:
     if version.current() == before:
         raise RuntimeError(f"publishing {page.title!r} did not reach the search index")
     return elapsed
+
+
+def start_a_new_process() -> None:
+    """Forget what this process holds, as a gunicorn worker that starts holds nothing: its
+    searches find only what the shared search cache keeps."""
+    for cache in (clause_sets, ranked_lists, related_lists, facet_indexes):
+        cache.clear()

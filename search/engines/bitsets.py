@@ -9,6 +9,8 @@ matched set of recent query clauses and their best ids by relevance until the in
 """
 
 import bisect
+import hashlib
+import logging
 import re
 import threading
 from collections import OrderedDict
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import and_
 
+from django.core.cache import caches
 from django.db import connection
 
 from ..models import SearchDocument, SearchFacetValue
@@ -26,6 +29,8 @@ from .fulltext import fulltext_for
 _NONZERO = re.compile(rb"[^\x00]")
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 CLAUSE_CACHE_SIZE = 256
+SHARED = "search"  # the Django cache that every process reads (config/settings/base.py)
+logger = logging.getLogger(__name__)
 
 
 def from_ids(ids: Iterable[int]) -> int:
@@ -197,10 +202,16 @@ class VersionedCache:
     given the held value and the documents changed since (engines/version.py), `carry` returns
     the value for the new state, or None to have it computed afresh. After a publication, a
     search's cached values then cost a few lookups of the changed documents instead of a new pass
-    over every match (400-1,000 ms for a common word at 100,000 items)."""
+    over every match (400-1,000 ms for a common word at 100,000 items).
 
-    def __init__(self, size: int):
+    With `shared`, each value is also written to that Django cache (config/settings: "search",
+    files on this machine by default), where the other processes find it: a gunicorn worker
+    that starts, or the one that did not answer a search the first time, reads the value (or
+    carries it forward) instead of ranking every match again."""
+
+    def __init__(self, size: int, shared: str | None = None):
         self.size = size
+        self.shared = shared
         self._values: OrderedDict = OrderedDict()  # key -> (state, value)
         self._lock = threading.Lock()
 
@@ -210,29 +221,82 @@ class VersionedCache:
             if held is not None and held[0] == state:
                 self._values.move_to_end(key)
                 return held[1]
+        stored = shared_values.get(self.shared, key) if self.shared else None
+        if stored is not None and stored[0] == state:
+            self._keep(key, stored)
+            return stored[1]
         value = None
-        if held is not None and carry is not None:
-            changed = version.changes_between(held[0], state)
-            if changed is not None:
-                value = carry(held[1], changed)
+        for older in _newest_first(state, held, stored):
+            if carry is not None:
+                changed = version.changes_between(older[0], state)
+                if changed is not None:
+                    value = carry(older[1], changed)
+            if value is not None:
+                break
         if value is None:
             value = compute()  # outside the lock: a slow computation must not hold up other threads
+        self._keep(key, (state, value))
+        if self.shared:
+            shared_values.set(self.shared, key, (state, value))
+        return value
+
+    def _keep(self, key, entry) -> None:
         with self._lock:
-            self._values[key] = (state, value)
+            self._values[key] = entry
             self._values.move_to_end(key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
-        return value
 
     def clear(self) -> None:
+        """This process's copies; the shared ones stay (tests clear Django's caches apart)."""
         with self._lock:
             self._values = OrderedDict()
 
 
+def _newest_first(state, *entries) -> list:
+    """The held entries from earlier states of the same index, the nearest first (fewest changes
+    to carry)."""
+    older = [e for e in entries if e is not None and e[0].token == state.token and e[0].change < state.change]
+    return sorted(older, key=lambda entry: -entry[0].change)
+
+
+class SharedValues:
+    """Cached search values in a Django cache that every process of the site reads. Keys name the
+    database as well: a state's token and change ids only mean something within one database.
+    A cache that cannot be reached costs the speed-up, never a search."""
+
+    def _key(self, name: str, key) -> str:
+        database = connection.settings_dict["NAME"]
+        digest = hashlib.blake2b(repr((str(database), name, key)).encode(), digest_size=20).hexdigest()
+        return f"{name}:{digest}"
+
+    def get(self, alias: str, key):
+        try:
+            return caches[alias].get(self._key(alias, key))
+        except Exception:  # noqa: BLE001 (any backend's failure: Redis down, disk full, bad pickle)
+            logger.warning("The shared search cache could not be read", exc_info=True)
+            return None
+
+    def clear(self, alias: str = SHARED) -> None:
+        try:
+            caches[alias].clear()
+        except Exception:  # noqa: BLE001
+            logger.warning("The shared search cache could not be cleared", exc_info=True)
+
+    def set(self, alias: str, key, entry) -> None:
+        try:
+            caches[alias].set(self._key(alias, key), entry)
+        except Exception:  # noqa: BLE001
+            logger.warning("The shared search cache could not be written", exc_info=True)
+
+
+shared_values = SharedValues()
+
+
 facet_indexes = FacetIndexes()
-clause_sets = VersionedCache(size=CLAUSE_CACHE_SIZE)
-ranked_lists = VersionedCache(size=CLAUSE_CACHE_SIZE)  # (query, window) -> best ids (engines/database.py)
-related_lists = VersionedCache(size=4096)  # (item id, limit) -> its related items' ids, a few ints each
+clause_sets = VersionedCache(size=CLAUSE_CACHE_SIZE, shared=SHARED)
+ranked_lists = VersionedCache(size=CLAUSE_CACHE_SIZE, shared=SHARED)  # (query, window) -> best ids
+related_lists = VersionedCache(size=4096, shared=SHARED)  # (item id, limit) -> its related items' ids
 
 
 def facet_index(state) -> FacetIndex:

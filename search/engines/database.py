@@ -29,6 +29,7 @@ from .bitsets import (
     ids_of,
     ranked_lists,
     related_lists,
+    shared_values,
     to_bytes,
 )
 from .fulltext import ClauseTerms, fulltext_for
@@ -178,6 +179,8 @@ class DatabaseEngine(SearchEngine):
                 progress(len(batch))
             _insert(cursor, SearchTerm, ["term", "documents", "length"], [(t, n, len(t)) for t, n in words.items()])
             version.bump()
+            # What the processes shared belongs to the old index: make room for the new one's.
+            transaction.on_commit(shared_values.clear)
 
     def indexed_versions(self) -> dict[int, str]:
         return dict(SearchDocument.objects.values_list("id", "version"))

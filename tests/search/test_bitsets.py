@@ -68,6 +68,10 @@ def document(pk: int, *, words: str, country: str, year: int) -> dict:
 
 @pytest.fixture
 def engine():
+    return sixty_documents()
+
+
+def sixty_documents() -> DatabaseEngine:
     """Sixty documents with "sterilisation" (more often in some), a country each, over six years."""
     engine = DatabaseEngine()
     engine.rebuild(

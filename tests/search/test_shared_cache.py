@@ -1,0 +1,103 @@
+"""What one process of the site ranked, the others read from the shared search cache: a worker
+that starts (or the worker that did not answer a search first) must give the same results
+without ranking every match again, follow publications and rebuilds, and still answer when the
+shared cache cannot be used."""
+
+import logging
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from search.engines.bitsets import SHARED, clause_sets, facet_indexes, ranked_lists, related_lists
+from tests.search.test_bitsets import document, search_everything, sixty_documents
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def engine():
+    return sixty_documents()
+
+
+def another_process():
+    """What a newly started process holds: nothing of its own, the shared cache as it is."""
+    for cache in (clause_sets, ranked_lists, related_lists, facet_indexes):
+        cache.clear()
+
+
+def full_text_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "MATCH" in q["sql"] or "@@" in q["sql"]]
+
+
+def test_another_process_answers_from_what_the_first_ranked(engine):
+    first = [search_everything(engine), search_everything(engine, "autoclave ward")]
+    another_process()
+    with CaptureQueriesContext(connection) as queries:
+        second = [search_everything(engine), search_everything(engine, "autoclave ward")]
+    assert second == first
+    assert full_text_reads(queries) == []  # no match read, no ranking
+
+
+def test_without_the_shared_cache_another_process_ranks_again(engine):
+    """The test above can fail: this is what a process pays when nothing is shared."""
+    first = search_everything(engine)
+    another_process()
+    caches[SHARED].clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert search_everything(engine) == first
+    assert any("ORDER BY 2" in sql or "ORDER BY" in sql for sql in full_text_reads(queries))
+
+
+def test_another_process_carries_a_shared_ranking_across_a_publication(engine, monkeypatch):
+    monkeypatch.setattr("search.engines.database.RANKING_DRIFT", 1.0)  # sixty documents: allow carrying
+    monkeypatch.setattr("search.engines.database.SET_LOOKUP_COST", 1)
+    search_everything(engine)
+    another_process()
+    engine.upsert([document(7, words="sterilisation " * 9, country="ML", year=2026)])
+    with CaptureQueriesContext(connection) as queries:
+        carried = search_everything(engine)
+    # Brought up to date from the shared entry: the changed document looked up, nothing ranked.
+    assert full_text_reads(queries) and all(" = " in sql or " IN (" in sql for sql in full_text_reads(queries))
+    another_process()
+    caches[SHARED].clear()
+    afresh = search_everything(engine)
+    assert carried[1:] == afresh[1:]
+    assert carried[0].index(7) == afresh[0].index(7) < 5
+
+
+def test_a_rebuild_is_never_answered_from_the_old_index(engine):
+    assert search_everything(engine, "autoclave")[1] == 40
+    engine.rebuild([engine.prepare(document(pk, words="autoclave", country="KE", year=2020)) for pk in (3, 5)], print)
+    another_process()
+    ids, total, countries = search_everything(engine, "autoclave")
+    assert (sorted(ids), total, countries) == ([3, 5], 2, {"KE": 2})
+
+
+def test_related_items_are_shared_too(engine):
+    engine.upsert([document(pk, words="cholera vaccine cold chain", country="SN", year=2024) for pk in (300, 301)])
+    first = engine.more_like_this(300)
+    assert first == [301]
+    another_process()
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.more_like_this(300) == first
+    assert full_text_reads(queries) == []
+
+
+def test_a_shared_cache_that_cannot_be_used_costs_speed_not_the_search(engine, tmp_path, caplog):
+    expected = search_everything(engine)
+    another_process()
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("in the way")
+    broken = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        SHARED: {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(not_a_directory)},
+    }
+    with override_settings(CACHES=broken), caplog.at_level(logging.WARNING, logger="search.engines.bitsets"):
+        assert search_everything(engine) == expected
+        another_process()
+        assert search_everything(engine) == expected
+    assert "shared search cache could not be" in caplog.text
+    assert not_a_directory.read_text() == "in the way"
