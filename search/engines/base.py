@@ -88,6 +88,11 @@ class SearchEngine(ABC):
         document can be spread over the cores; the result must pickle."""
         return document
 
+    def warm(self) -> str | None:
+        """After a rebuild has been committed: read what every process would otherwise read on
+        its first search. Says what it did, or None when there is nothing to do."""
+        return None
+
     @abstractmethod
     def rebuild(self, prepared: Iterable, progress: Callable[[int], None]) -> None:
         """Index everything afresh from `prepare`'s results; readers see the old index until the

@@ -182,6 +182,12 @@ class DatabaseEngine(SearchEngine):
             # What the processes shared belongs to the old index: make room for the new one's.
             transaction.on_commit(shared_values.clear)
 
+    def warm(self) -> str:
+        # The facet sets of the new index, read once here and shared, instead of by each process
+        # on its first search (about 2 s at 100,000 items).
+        facet_index(version.current())
+        return "read the facet sets every process shares"
+
     def indexed_versions(self) -> dict[int, str]:
         return dict(SearchDocument.objects.values_list("id", "version"))
 

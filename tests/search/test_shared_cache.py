@@ -3,15 +3,18 @@ that starts (or the worker that did not answer a search first) must give the sam
 without ranking every match again, follow publications and rebuilds, and still answer when the
 shared cache cannot be used."""
 
+import io
 import logging
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from search.engines.bitsets import SHARED, clause_sets, facet_indexes, ranked_lists, related_lists
+from search.engines.database import DatabaseEngine
 from tests.search.test_bitsets import document, search_everything, sixty_documents
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +104,40 @@ def test_a_shared_cache_that_cannot_be_used_costs_speed_not_the_search(engine, t
         assert search_everything(engine) == expected
     assert "shared search cache could not be" in caplog.text
     assert not_a_directory.read_text() == "in the way"
+
+
+def facet_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "search_searchfacetvalue" in q["sql"]]
+
+
+def test_after_a_rebuild_every_process_reads_the_facet_sets_the_rebuild_shared(engine):
+    engine.warm()  # what `search_index rebuild` does once the new index is committed
+    another_process()
+    with CaptureQueriesContext(connection) as queries:
+        ids, total, countries = search_everything(engine)
+    assert facet_reads(queries) == []
+    assert total == 60 and countries == {"KE": 58, "ML": 2}
+
+
+def test_a_process_brings_the_shared_facet_sets_up_to_date_after_a_publication(engine):
+    engine.warm()
+    engine.upsert([document(7, words="sterilisation", country="SN", year=2026)])
+    another_process()
+    with CaptureQueriesContext(connection) as queries:
+        carried = search_everything(engine)
+    # The changed document's facet rows alone were read.
+    assert facet_reads(queries) and all("WHERE document_id IN" in sql for sql in facet_reads(queries))
+    another_process()
+    caches[SHARED].clear()
+    assert carried == search_everything(engine)
+    assert carried[2] == {"KE": 57, "ML": 2, "SN": 1}
+
+
+def test_the_rebuild_command_says_it_warmed_the_index(library, one_of_each):
+    out = io.StringIO()
+    call_command("search_index", "rebuild", "--workers", "1", stdout=out)
+    assert "Then read the facet sets every process shares in" in out.getvalue()
+    another_process()
+    with CaptureQueriesContext(connection) as queries:
+        assert search_everything(DatabaseEngine(), "Bamako")[1] >= 1
+    assert facet_reads(queries) == []
