@@ -30,6 +30,8 @@ _NONZERO = re.compile(rb"[^\x00]")
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 CLAUSE_CACHE_SIZE = 256
 SHARED = "search"  # the Django cache that every process reads (config/settings/base.py)
+RECIPES = "recipes"  # the shared entry of recent searches' recipes, for warming after a rebuild
+WARM_RECIPES = 200
 logger = logging.getLogger(__name__)
 
 
@@ -235,7 +237,9 @@ class VersionedCache:
         self._values: OrderedDict = OrderedDict()  # key -> (state, value)
         self._lock = threading.Lock()
 
-    def get(self, state, key, compute: Callable, carry: Callable | None = None):
+    def get(self, state, key, compute: Callable, carry: Callable | None = None, recipe=None):
+        """`recipe`: how the engine computes the value again for a new index (`shared_values.
+        recipes`), when it can without this request's other values."""
         with self._lock:
             held = self._values.get(key)
             if held is not None and held[0] == state:
@@ -258,6 +262,8 @@ class VersionedCache:
         self._keep(key, (state, value))
         if self.shared:
             shared_values.set(self.shared, key, (state, value))
+            if recipe is not None:
+                shared_values.remember(self.shared, recipe)
         return value
 
     def _keep(self, key, entry) -> None:
@@ -302,6 +308,26 @@ class SharedValues:
             caches[alias].clear()
         except Exception:  # noqa: BLE001
             logger.warning("The shared search cache could not be cleared", exc_info=True)
+
+    def recipes(self, alias: str = SHARED) -> list:
+        """How to compute again the values searched most recently, the most recent first, as Solr
+        regenerates its caches' entries for a new searcher (its autowarming)."""
+        return list(reversed(self.get(alias, RECIPES) or {}))
+
+    def remember(self, alias: str, recipe) -> None:
+        """Kept in one entry that every process rewrites when it computes a value: two processes
+        writing at once may lose one recipe, which only leaves that search cold after a rebuild."""
+        recipes = self.get(alias, RECIPES) or {}
+        recipes.pop(recipe, None)
+        recipes[recipe] = None
+        while len(recipes) > WARM_RECIPES:
+            del recipes[next(iter(recipes))]
+        self.set(alias, RECIPES, recipes)
+
+    def start_over(self, recipes: list, alias: str = SHARED) -> None:
+        """After a rebuild: the values belong to the old index, the recipes serve the new one."""
+        self.clear(alias)
+        self.set(alias, RECIPES, dict.fromkeys(reversed(recipes)))
 
     def set(self, alias: str, key, entry) -> None:
         try:

@@ -7,9 +7,11 @@ same on both databases.
 """
 
 import hashlib
+import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import reduce
+from functools import partial, reduce
 from operator import and_, or_
 
 from django.db import connection, transaction
@@ -38,6 +40,7 @@ from .ranked import RankedWindow
 from .version import IndexState
 from .vocabulary import Vocabulary, is_vocabulary_word, vocabulary, vocabulary_words
 
+logger = logging.getLogger(__name__)
 BATCH = 500
 RANKED_WINDOW = 100
 # After a publication, cached matches and rankings are brought up to date by looking up the
@@ -50,6 +53,9 @@ SET_LOOKUP_COST = 500  # matches read from the full-text index in the time of on
 # what could reorder more than near-ties.
 RANKING_DRIFT = 0.01
 MORE_LIKE_THIS_TERMS = 12
+# After a rebuild, the searches asked most recently are ranked again for the new index for up to
+# this long, before the command returns (engines/bitsets.py: recipes).
+WARM_SECONDS = 60.0
 
 
 def _facet_rows(document: dict) -> list[tuple[int, str, str]]:
@@ -68,6 +74,15 @@ def _insert(cursor, model, fields: list[str], rows: list[tuple]) -> None:
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     values = ", ".join(["%s"] * len(fields))
     cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})", rows)  # noqa: S608
+
+
+def _frozen(clauses: list[ClauseTerms]) -> tuple:
+    """Clauses as a hashable value, for the recipes the rebuild warms."""
+    return tuple((tuple(c.words), tuple(map(tuple, c.phrases)), tuple(c.stems)) for c in clauses)
+
+
+def _thawed(frozen: tuple) -> list[ClauseTerms]:
+    return [ClauseTerms(list(words), list(map(list, phrases)), list(stems)) for words, phrases, stems in frozen]
 
 
 def _analysed(document: dict) -> tuple[tuple[int, str, str, str], set[str]]:
@@ -179,14 +194,35 @@ class DatabaseEngine(SearchEngine):
                 progress(len(batch))
             _insert(cursor, SearchTerm, ["term", "documents", "length"], [(t, n, len(t)) for t, n in words.items()])
             version.bump()
-            # What the processes shared belongs to the old index: make room for the new one's.
-            transaction.on_commit(shared_values.clear)
+            # What the processes shared belongs to the old index; how to compute the recent
+            # searches again serves the new one (`warm`).
+            transaction.on_commit(partial(shared_values.start_over, shared_values.recipes()))
 
-    def warm(self) -> str:
-        # The facet sets of the new index, read once here and shared, instead of by each process
-        # on its first search (about 2 s at 100,000 items).
-        facet_index(version.current())
-        return "read the facet sets every process shares"
+    def warm(self, seconds: float = WARM_SECONDS) -> str:
+        """The facet sets of the new index, read once here and shared instead of by each process
+        on its first search (about 2 s at 100,000 items); then the matches and rankings of the
+        searches asked most recently before the rebuild, for as long as `seconds` allows."""
+        started = time.monotonic()
+        state = version.current()
+        index = facet_index(state)
+        recipes = shared_values.recipes()
+        warmed = 0
+        for recipe in recipes:
+            if time.monotonic() - started > seconds:
+                break
+            try:
+                kind, clauses, *rest = recipe
+                clauses = _thawed(clauses)
+                if kind == "set":
+                    self._clause_set(clauses[0], state)
+                else:
+                    require_all, window = rest
+                    self._top(clauses, require_all, window, self._matching(clauses, require_all, state, index), index)
+            except (TypeError, ValueError):  # a recipe from another version of this code
+                logger.warning("Skipped a search recipe it could not read: %r", recipe)
+                continue
+            warmed += 1
+        return f"read the facet sets every process shares and warmed {warmed} of {len(recipes)} recent searches"
 
     def indexed_versions(self) -> dict[int, str]:
         return dict(SearchDocument.objects.values_list("id", "version"))
@@ -253,7 +289,7 @@ class DatabaseEngine(SearchEngine):
                 return None
             return (held & ~from_ids(changed)) | from_ids(self.fulltext.matching_among([terms], sorted(changed)))
 
-        return clause_sets.get(state, (sql, tuple(params)), read, carry)
+        return clause_sets.get(state, (sql, tuple(params)), read, carry, recipe=("set", _frozen([terms])))
 
     def _matching(self, clauses: list[ClauseTerms], require_all: bool, state: IndexState, index: FacetIndex) -> int:
         if not clauses:
@@ -303,7 +339,9 @@ class DatabaseEngine(SearchEngine):
             keys = self.fulltext.keys_of(clauses, require_all, entering) if entering else {}
             return held.carried(changed, keys)
 
-        ranked = ranked_lists.get(index.state, key, compute, carry)
+        # A narrow filter's ranking depends on the allowed set: not warmed after a rebuild.
+        recipe = None if narrow else ("ranked", _frozen(clauses), require_all, window)
+        ranked = ranked_lists.get(index.state, key, compute, carry, recipe=recipe)
         return ranked.ids, ranked.complete
 
     def _ranked(self, clauses, require_all: bool, wanted: int, total: int, matched: int, query, index: FacetIndex):

@@ -71,6 +71,10 @@ def engine():
     return sixty_documents()
 
 
+def words_of(pk: int) -> str:
+    return " ".join(["sterilisation"] * (1 + pk % 5) + ["autoclave", "ward"] * (pk % 3))
+
+
 def sixty_documents() -> DatabaseEngine:
     """Sixty documents with "sterilisation" (more often in some), a country each, over six years."""
     engine = DatabaseEngine()
@@ -79,7 +83,7 @@ def sixty_documents() -> DatabaseEngine:
             engine.prepare(
                 document(
                     pk,
-                    words=" ".join(["sterilisation"] * (1 + pk % 5) + ["autoclave", "ward"] * (pk % 3)),
+                    words=words_of(pk),
                     country="ML" if pk % 30 == 1 else "KE",
                     year=2018 + pk % 6,
                 )

@@ -13,9 +13,17 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from search.engines.bitsets import SHARED, clause_sets, facet_indexes, ranked_lists, related_lists
+from search.engines.bitsets import (
+    RECIPES,
+    SHARED,
+    clause_sets,
+    facet_indexes,
+    ranked_lists,
+    related_lists,
+    shared_values,
+)
 from search.engines.database import DatabaseEngine
-from tests.search.test_bitsets import document, search_everything, sixty_documents
+from tests.search.test_bitsets import document, search_everything, sixty_documents, words_of
 
 pytestmark = pytest.mark.django_db
 
@@ -136,8 +144,49 @@ def test_a_process_brings_the_shared_facet_sets_up_to_date_after_a_publication(e
 def test_the_rebuild_command_says_it_warmed_the_index(library, one_of_each):
     out = io.StringIO()
     call_command("search_index", "rebuild", "--workers", "1", stdout=out)
-    assert "Then read the facet sets every process shares in" in out.getvalue()
+    assert "Then read the facet sets every process shares and warmed 0 of 0 recent searches in" in out.getvalue()
     another_process()
     with CaptureQueriesContext(connection) as queries:
         assert search_everything(DatabaseEngine(), "Bamako")[1] >= 1
     assert facet_reads(queries) == []
+
+
+def rebuilt(engine):
+    """The same sixty documents indexed afresh, as `search_index rebuild` does before warming."""
+    engine.rebuild(
+        [engine.prepare(document(pk, words=words_of(pk), country="KE", year=2020)) for pk in range(1, 61)], print
+    )
+
+
+def test_after_a_rebuild_the_searches_asked_before_it_are_warmed(engine):
+    search_everything(engine)
+    search_everything(engine, "autoclave ward")
+    rebuilt(engine)
+    assert engine.warm().endswith("warmed 5 of 5 recent searches")  # 3 clauses' sets, 2 rankings
+    another_process()
+    with CaptureQueriesContext(connection) as queries:
+        warmed = [search_everything(engine), search_everything(engine, "autoclave ward")]
+    assert full_text_reads(queries) == [] and facet_reads(queries) == []
+    another_process()
+    caches[SHARED].clear()
+    assert warmed == [search_everything(engine), search_everything(engine, "autoclave ward")]
+    assert warmed[0][2] == {"KE": 60}  # the new index's facets, not the old one's
+
+
+def test_warming_stops_when_its_time_is_up_and_skips_what_it_cannot_read(engine, caplog):
+    search_everything(engine)
+    rebuilt(engine)
+    assert engine.warm(seconds=0).endswith("warmed 0 of 2 recent searches")
+    shared_values.set(
+        SHARED, RECIPES, {("ranked", "not clauses", True): None, **dict.fromkeys(shared_values.recipes())}
+    )
+    with caplog.at_level(logging.WARNING):
+        assert engine.warm().endswith("warmed 2 of 3 recent searches")
+    assert "could not read" in caplog.text
+
+
+def test_the_most_recent_searches_are_warmed_first_and_only_so_many_are_kept(db, monkeypatch):
+    monkeypatch.setattr("search.engines.bitsets.WARM_RECIPES", 3)
+    for recipe in ["a", "b", "c", "a", "d"]:
+        shared_values.remember(SHARED, recipe)
+    assert shared_values.recipes() == ["d", "a", "c"]
