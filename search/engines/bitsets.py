@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import and_
+from pathlib import Path
 
 from django.core.cache import caches
 from django.db import connection
@@ -288,26 +289,45 @@ def _newest_first(state, *entries) -> list:
 
 class SharedValues:
     """Cached search values in a Django cache that every process of the site reads. Keys name the
-    database as well: a state's token and change ids only mean something within one database.
-    A cache that cannot be reached costs the speed-up, never a search."""
+    database as well, since a state's token and change ids only mean something within one
+    database, and the engine's code, since another version may compute or shape values otherwise
+    (processes of the old and the new code run side by side during a deploy).
+    A cache that cannot be reached costs the speed-up, never a search; the first failure is
+    logged as a warning, the next ones (every search could fail alike) at debug level."""
+
+    def __init__(self):
+        self._failed = False
+        code = hashlib.blake2b(digest_size=8)
+        for module in sorted(Path(__file__).parent.glob("*.py")):
+            code.update(module.read_bytes())
+        self._code = code.hexdigest()
+
+    def _failure(self, what: str) -> None:
+        logger.log(
+            logging.DEBUG if self._failed else logging.WARNING,
+            "The shared search cache could not be %s",
+            what,
+            exc_info=True,
+        )
+        self._failed = True
 
     def _key(self, name: str, key) -> str:
-        database = connection.settings_dict["NAME"]
-        digest = hashlib.blake2b(repr((str(database), name, key)).encode(), digest_size=20).hexdigest()
+        database = tuple(str(connection.settings_dict.get(part)) for part in ("HOST", "PORT", "NAME"))
+        digest = hashlib.blake2b(repr((database, self._code, name, key)).encode(), digest_size=20).hexdigest()
         return f"{name}:{digest}"
 
     def get(self, alias: str, key):
         try:
             return caches[alias].get(self._key(alias, key))
         except Exception:  # noqa: BLE001 (any backend's failure: Redis down, disk full, bad pickle)
-            logger.warning("The shared search cache could not be read", exc_info=True)
+            self._failure("read")
             return None
 
     def clear(self, alias: str = SHARED) -> None:
         try:
             caches[alias].clear()
         except Exception:  # noqa: BLE001
-            logger.warning("The shared search cache could not be cleared", exc_info=True)
+            self._failure("cleared")
 
     def recipes(self, alias: str = SHARED) -> list:
         """How to compute again the values searched most recently, the most recent first, as Solr
@@ -333,7 +353,7 @@ class SharedValues:
         try:
             caches[alias].set(self._key(alias, key), entry)
         except Exception:  # noqa: BLE001
-            logger.warning("The shared search cache could not be written", exc_info=True)
+            self._failure("written")
 
 
 shared_values = SharedValues()
