@@ -132,7 +132,8 @@ def raw_fulltext_floor(text: str) -> Callable[[], list]:
 
 def publish_an_item(page) -> float:
     """Publish a new revision of a live page as an editor's "Publish" does, and apply the search
-    index update it queues (the immediate task backend has by then); seconds until searchable."""
+    index update it queues, with the warming of recent searches that follows it (the immediate
+    task backend has run both by then); seconds until searchable and warm."""
     from ..engines import version
     from ..indexing import drain
 

@@ -66,8 +66,8 @@ class Report:
         if self.publication:
             title, seconds = self.publication
             lines.append(
-                f"- Publishing one item (“{title}”) through Wagtail, index update included: {seconds * 1000:.0f} ms; "
-                "then each search's first request was timed again."
+                f"- Publishing one item (“{title}”) through Wagtail, its index update and the warming of recent "
+                f"searches included: {seconds * 1000:.0f} ms; then each search's first request was timed again."
             )
         if self.second_rebuild:
             seconds, said = self.second_rebuild

@@ -88,9 +88,10 @@ class SearchEngine(ABC):
         document can be spread over the cores; the result must pickle."""
         return document
 
-    def warm(self) -> str | None:
-        """After a rebuild has been committed: read what every process would otherwise read on
-        its first search. Says what it did, or None when there is nothing to do."""
+    def warm(self, seconds: float = 60.0) -> str | None:
+        """After a rebuild or an index update has been committed: compute, for up to `seconds`,
+        what every process would otherwise compute on its first search. Says what it did, or
+        None when the engine keeps nothing of the kind."""
         return None
 
     @abstractmethod

@@ -199,9 +199,10 @@ class DatabaseEngine(SearchEngine):
             transaction.on_commit(partial(shared_values.start_over, shared_values.recipes()))
 
     def warm(self, seconds: float = WARM_SECONDS) -> str:
-        """The facet sets of the new index, read once here and shared instead of by each process
-        on its first search (about 2 s at 100,000 items); then the matches and rankings of the
-        searches asked most recently before the rebuild, for as long as `seconds` allows."""
+        """The facet sets of the index, read once here and shared instead of by each process on
+        its first search after a rebuild (about 2 s at 100,000 items); then the matches and
+        rankings of the searches asked most recently, for as long as `seconds` allows: computed
+        afresh after a rebuild, carried forward from the change log after a publication."""
         started = time.monotonic()
         state = version.current()
         index = facet_index(state)
