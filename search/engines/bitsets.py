@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import and_
@@ -31,7 +32,7 @@ _NONZERO = re.compile(rb"[^\x00]")
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 CLAUSE_CACHE_SIZE = 256
 SHARED = "search"  # the Django cache that every process reads (config/settings/base.py)
-RECIPES = "recipes"  # the shared entry of recent searches' recipes, for warming after a rebuild
+RECIPES = "recipes"  # the shared entry of recent searches' recipes, warmed after index changes
 WARM_RECIPES = 200
 logger = logging.getLogger(__name__)
 
@@ -186,16 +187,13 @@ class FacetIndexes:
         index = self._index
         if index is not None and index.state == state:
             return index
-        # Reading every facet row takes about 2 s at 100,000 documents; the copy another process
-        # shared takes a tenth of that, and is brought up to date like this process's own.
-        shared = shared_values.get(SHARED, self.SHARED_KEY)
-        shared = FacetIndex(shared[0], *shared[1]) if shared is not None else None
-        fresh = shared if shared is not None and shared.state == state else None
-        for held in [] if fresh else _newest_first(state, *((i.state, i) for i in (index, shared) if i is not None)):
-            changed = version.changes_between(held[0], state)
-            if changed is not None:
-                fresh = held[1].updated(state, changed)
-                break
+        fresh = self._carried(index, state)
+        if fresh is None:
+            # Reading every facet row takes about 2 s at 100,000 documents; the copy another
+            # process shared (about 100 ms to read) is brought up to date like this process's own.
+            shared = shared_values.get(SHARED, self.SHARED_KEY)
+            shared = FacetIndex(shared[0], *shared[1]) if shared is not None else None
+            fresh = shared if shared is not None and shared.state == state else self._carried(shared, state)
         if fresh is None:
             fresh = FacetIndex.load(state)
             self.share(fresh)
@@ -203,6 +201,11 @@ class FacetIndexes:
             if self._index is None or self._index.state != state:
                 self._index = fresh
         return fresh
+
+    @staticmethod
+    def _carried(index: FacetIndex | None, state) -> FacetIndex | None:
+        changed = version.changes_between(index.state, state) if index is not None else None
+        return index.updated(state, changed) if changed is not None else None
 
     def clear(self) -> None:
         with self._lock:
@@ -263,7 +266,7 @@ class VersionedCache:
         self._keep(key, (state, value))
         if self.shared:
             shared_values.set(self.shared, key, (state, value))
-            if recipe is not None:
+            if recipe is not None and not shared_values.warming:
                 shared_values.remember(self.shared, recipe)
         return value
 
@@ -297,6 +300,7 @@ class SharedValues:
 
     def __init__(self):
         self._failed = False
+        self._local = threading.local()
         code = hashlib.blake2b(digest_size=8)
         for module in sorted(Path(__file__).parent.glob("*.py")):
             code.update(module.read_bytes())
@@ -343,6 +347,20 @@ class SharedValues:
         while len(recipes) > WARM_RECIPES:
             del recipes[next(iter(recipes))]
         self.set(alias, RECIPES, recipes)
+
+    @property
+    def warming(self) -> bool:
+        return getattr(self._local, "warming", False)
+
+    @contextmanager
+    def warming_up(self):
+        """While warming, values are computed for searches asked before: they do not count as
+        asked again (nor reorder the recipes, one read and write of them each)."""
+        self._local.warming = True
+        try:
+            yield
+        finally:
+            self._local.warming = False
 
     def start_over(self, recipes: list, alias: str = SHARED) -> None:
         """After a rebuild: the values belong to the old index, the recipes serve the new one."""

@@ -54,7 +54,8 @@ SET_LOOKUP_COST = 500  # matches read from the full-text index in the time of on
 RANKING_DRIFT = 0.01
 MORE_LIKE_THIS_TERMS = 12
 # After a rebuild, the searches asked most recently are ranked again for the new index for up to
-# this long, before the command returns (engines/bitsets.py: recipes).
+# this long before the command returns (engines/bitsets.py: recipes; search/tasks.py after a
+# publication).
 WARM_SECONDS = 60.0
 
 
@@ -208,22 +209,26 @@ class DatabaseEngine(SearchEngine):
         index = facet_index(state)
         recipes = shared_values.recipes()
         warmed = 0
-        for recipe in recipes:
-            if time.monotonic() - started > seconds:
-                break
-            try:
-                kind, clauses, *rest = recipe
-                clauses = _thawed(clauses)
-                if kind == "set":
-                    self._clause_set(clauses[0], state)
-                else:
-                    require_all, window = rest
-                    self._top(clauses, require_all, window, self._matching(clauses, require_all, state, index), index)
-            except (TypeError, ValueError):  # a recipe from another version of this code
-                logger.warning("Skipped a search recipe it could not read: %r", recipe)
-                continue
-            warmed += 1
+        with shared_values.warming_up():
+            for recipe in recipes:
+                if time.monotonic() - started > seconds:
+                    break
+                try:
+                    self._warm(recipe, state, index)
+                except (TypeError, ValueError):  # a recipe from another version of this code
+                    logger.warning("Skipped a search recipe it could not read: %r", recipe)
+                    continue
+                warmed += 1
         return f"read the facet sets every process shares and warmed {warmed} of {len(recipes)} recent searches"
+
+    def _warm(self, recipe: tuple, state: IndexState, index: FacetIndex) -> None:
+        kind, clauses, *rest = recipe
+        clauses = _thawed(clauses)
+        if kind == "set":
+            self._clause_set(clauses[0], state)
+        else:
+            require_all, window = rest
+            self._top(clauses, require_all, window, self._matching(clauses, require_all, state, index), index)
 
     def indexed_versions(self) -> dict[int, str]:
         return dict(SearchDocument.objects.values_list("id", "version"))

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from search.engines.bitsets import (
     RECIPES,
     SHARED,
+    FacetIndexes,
     clause_sets,
     facet_indexes,
     ranked_lists,
@@ -204,3 +205,24 @@ def test_values_another_version_of_the_code_shared_are_not_read(engine, monkeypa
     with CaptureQueriesContext(connection) as queries:
         assert search_everything(engine) == first
     assert full_text_reads(queries) and facet_reads(queries)
+
+
+def test_after_a_publication_a_process_brings_its_own_facet_sets_up_to_date(engine, monkeypatch):
+    """Its own copy is a few lookups away; the shared one costs a read of every set (100 ms)."""
+    engine.warm()
+    search_everything(engine)
+    engine.upsert([document(7, words="sterilisation", country="SN", year=2026)])
+    read = []
+    reading = shared_values.get
+    monkeypatch.setattr(shared_values, "get", lambda alias, key: read.append(key) or reading(alias, key))
+    assert search_everything(engine)[2] == {"KE": 57, "ML": 2, "SN": 1}
+    assert read and FacetIndexes.SHARED_KEY not in read
+
+
+def test_warming_keeps_the_order_in_which_searches_were_asked(engine):
+    for text in ("ward", "autoclave", "sterilisation"):
+        search_everything(engine, text)
+    asked = shared_values.recipes()
+    engine.upsert([document(7, words="sterilisation ward", country="SN", year=2026)])
+    assert engine.warm().endswith(f"warmed {len(asked)} of {len(asked)} recent searches")
+    assert shared_values.recipes() == asked
