@@ -301,13 +301,20 @@ CACHES = {
         if RATE_LIMIT_CACHE_BACKEND == "database"
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
     ),
-    # The database search engine's matched sets, rankings and related items, shared by every
-    # process of the site: a worker that starts, or another worker, reads what one worker ranked
-    # (search/engines/bitsets.py). Files on this machine; a site on several machines points it at
-    # a shared backend. Entries go stale with the index, not with time.
+    # The database search engine's matched sets, rankings, related items and facet sets, shared
+    # by every process of the site: a worker that starts, or another worker, reads what one
+    # worker computed (search/engines/bitsets.py). Files on this machine, or with
+    # SEARCH_CACHE=database a table every machine reads (`manage.py createcachetable` once).
+    # Entries go stale with the index, not with time.
     "search": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": env_str("SEARCH_CACHE_DIR", str(BASE_DIR / ".cache" / "search")),
+        **(
+            {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "search_cache"}
+            if env_str("SEARCH_CACHE", "files") == "database"
+            else {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": env_str("SEARCH_CACHE_DIR", str(BASE_DIR / ".cache" / "search")),
+            }
+        ),
         "TIMEOUT": None,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },

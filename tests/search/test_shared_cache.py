@@ -226,3 +226,19 @@ def test_warming_keeps_the_order_in_which_searches_were_asked(engine):
     engine.upsert([document(7, words="sterilisation ward", country="SN", year=2026)])
     assert engine.warm().endswith(f"warmed {len(asked)} of {len(asked)} recent searches")
     assert shared_values.recipes() == asked
+
+
+def test_with_search_cache_database_the_values_are_shared_through_a_table(engine):
+    """SEARCH_CACHE=database: what several machines of one site share."""
+    table = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        SHARED: {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "search_cache", "TIMEOUT": None},
+    }
+    with override_settings(CACHES=table):
+        call_command("createcachetable", verbosity=0)
+        first = [search_everything(engine), search_everything(engine, "autoclave ward")]
+        another_process()
+        with CaptureQueriesContext(connection) as queries:
+            assert [search_everything(engine), search_everything(engine, "autoclave ward")] == first
+        assert full_text_reads(queries) == [] and facet_reads(queries) == []
+        assert any("search_cache" in q["sql"] for q in queries.captured_queries)
