@@ -340,7 +340,7 @@ class SharedValues:
 
     def remember(self, alias: str, recipe) -> None:
         """Kept in one entry that every process rewrites when it computes a value: two processes
-        writing at once may lose one recipe, which only leaves that search cold after a rebuild."""
+        writing at once may lose one recipe, which only leaves that search unwarmed."""
         recipes = self.get(alias, RECIPES) or {}
         recipes.pop(recipe, None)
         recipes[recipe] = None
