@@ -9,6 +9,7 @@ matched set of recent query clauses and their best ids by relevance until the in
 """
 
 import bisect
+import functools
 import hashlib
 import logging
 import re
@@ -254,11 +255,9 @@ class VersionedCache:
             self._keep(key, stored)
             return stored[1]
         value = None
-        for older in _newest_first(state, held, stored):
-            if carry is not None:
-                changed = version.changes_between(older[0], state)
-                if changed is not None:
-                    value = carry(older[1], changed)
+        for older in _newest_first(state, held, stored) if carry is not None else []:
+            changed = version.changes_between(older[0], state)
+            value = carry(older[1], changed) if changed is not None else None
             if value is not None:
                 break
         if value is None:
@@ -301,10 +300,14 @@ class SharedValues:
     def __init__(self):
         self._failed = False
         self._local = threading.local()
+
+    @functools.cached_property
+    def _code(self) -> str:
+        """A digest of the engine's modules, read at the first use rather than at import."""
         code = hashlib.blake2b(digest_size=8)
         for module in sorted(Path(__file__).parent.glob("*.py")):
             code.update(module.read_bytes())
-        self._code = code.hexdigest()
+        return code.hexdigest()
 
     def _failure(self, what: str) -> None:
         logger.log(

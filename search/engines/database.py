@@ -78,7 +78,7 @@ def _insert(cursor, model, fields: list[str], rows: list[tuple]) -> None:
 
 
 def _frozen(clauses: list[ClauseTerms]) -> tuple:
-    """Clauses as a hashable value, for the recipes the rebuild warms."""
+    """Clauses as a hashable value, for the recipes warmed after index changes (`warm`)."""
     return tuple((tuple(c.words), tuple(map(tuple, c.phrases)), tuple(c.stems)) for c in clauses)
 
 

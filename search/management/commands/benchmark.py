@@ -103,30 +103,19 @@ class Command(BaseCommand):
         self.stdout.write("Publishing an item, then timing each search's first request after it…")
         page = self._item_to_publish()
         report.publication = (page.title, publish_an_item(page))
-        after = Timing("search API, each query's first request after a publication")
-        after.samples = [timer.get(url)[0] for url in api.by_url]
-        after.queries = api.queries
-        report.timings.insert(2, after)
+        report.timings.insert(2, self._first_requests("after a publication", timer, api))
 
         self.stdout.write("Timing each search's first request in a process started after them…")
-        another = Timing("search API, each query's first request in a newly started process")
         start_a_new_process()
-        timer.get(url_with("/api/search/", {}))  # untimed: a new process reads the facet sets once
-        another.samples = [timer.get(url)[0] for url in api.by_url]
-        another.queries = api.queries
-        report.timings.insert(3, another)
+        report.timings.insert(3, self._first_requests("in a newly started process", timer, api))
 
         self.stdout.write("Rebuilding again, then timing each search's first request after it…")
         output = io.StringIO()
         rebuild_started = time.perf_counter()
         call_command("search_index", "rebuild", stdout=output)
         report.second_rebuild = (time.perf_counter() - rebuild_started, output.getvalue().strip().splitlines()[-1])
-        start_a_new_process()  # a worker other than the one that warmed, after one untimed request as above
-        timer.get(url_with("/api/search/", {}))
-        warmed = Timing("search API, each query's first request after a rebuild that warmed it")
-        warmed.samples = [timer.get(url)[0] for url in api.by_url]
-        warmed.queries = api.queries
-        report.timings.insert(4, warmed)
+        start_a_new_process()  # a worker other than the one that warmed
+        report.timings.insert(4, self._first_requests("after a rebuild that warmed it", timer, api))
 
         self.stdout.write("Timing the plain Wagtail path and the raw full-text floor…")
         texts = [params["q"] for _, params in queries if params.get("q") and len(params) == 1]
@@ -165,6 +154,16 @@ class Command(BaseCommand):
         for kind, params in queries:
             by_kind[kind].append(url_with("/api/search/", params))
         return {kind: api.subset(kind, urls) for kind, urls in by_kind.items()}
+
+    @staticmethod
+    def _first_requests(when: str, timer: RequestTimer, api: Timing) -> Timing:
+        """Each search's first request again, after one untimed request without words: a
+        process that has just started reads the facet sets there, whatever it is asked first."""
+        timer.get(url_with("/api/search/", {}))
+        timing = Timing(f"search API, each query's first request {when}")
+        timing.samples = [timer.get(url)[0] for url in api.by_url]
+        timing.queries = api.queries
+        return timing
 
     @staticmethod
     def _item_to_publish():
