@@ -54,7 +54,7 @@ SET_LOOKUP_COST = 500  # matches read from the full-text index in the time of on
 RANKING_DRIFT = 0.01
 MORE_LIKE_THIS_TERMS = 12
 # After a rebuild, the searches asked most recently are ranked again for the new index for up to
-# this long before the command returns (engines/bitsets.py: recipes; search/tasks.py after a
+# this long before the command returns (engines/bitsets.py: recipes; search/indexing.py after a
 # publication).
 WARM_SECONDS = 60.0
 

@@ -2,8 +2,11 @@
 cached values up to date and shares them: the next reader of those searches, in any process,
 gets the new results without a full-text read on its request."""
 
+import io
+
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -52,3 +55,19 @@ def test_a_failure_to_warm_never_fails_the_index_update(engine, corpus, committe
         page.save_revision().publish()
     assert "Could not warm the search caches" in caplog.text
     assert "Hand hygiene audits, second year" in titles(engine, "hygiene audits")
+
+
+def test_search_index_update_warms_the_recent_searches_too(engine, corpus):
+    if engine.name != "database":
+        pytest.skip("the Elasticsearch cluster keeps its own caches")
+    titles(engine, "hygiene audits")
+    page = corpus["hygiene"]
+    page.title = "Hand hygiene audits, applied by the command"
+    page.save_revision().publish()  # not committed: the queue waits for the operator's command
+    call_command("search_index", "update", stdout=io.StringIO())
+
+    another_process()
+    with CaptureQueriesContext(connection) as queries:
+        found = titles(engine, "hygiene audits")
+    assert [q["sql"] for q in queries.captured_queries if "MATCH" in q["sql"] or "@@" in q["sql"]] == []
+    assert "Hand hygiene audits, applied by the command" in found
