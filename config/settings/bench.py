@@ -19,7 +19,8 @@ if not env_str("DATABASE_URL"):
     raise RuntimeError("The benchmark needs DATABASE_URL: its own database, never the site's.")
 assert DATABASES["default"]  # noqa: S101 (parsed from DATABASE_URL by base)
 # The search's shared cache beside the benchmark's database, apart from the site's.
-CACHES["search"]["LOCATION"] = str(Path(DATABASES["default"]["NAME"]).parent / "search-cache")
+if CACHES["search"]["BACKEND"].endswith("FileBasedCache"):  # with SEARCH_CACHE=database, its own table
+    CACHES["search"]["LOCATION"] = str(Path(DATABASES["default"]["NAME"]).parent / "search-cache")
 # One client address sends every request: limits stay in force (their cost is measured) but
 # high enough never to answer 429.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "1000000/m")
