@@ -45,7 +45,15 @@ HONORIFICS = {"dr", "dr.", "prof", "prof.", "pr", "pr.", "mr", "mr.", "mrs", "mr
 # Lower-case particles that belong with the family name ("Maria dos Santos", "Jan van der Berg").
 PARTICLES = {"da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von", "ten", "ter"}
 LATEX_SPECIALS = re.compile(r"([\\{}&%$#_~^])")
-LATEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# Braces become commands rather than \{ \}: BibTeX counts an escaped brace when it balances a
+# field, so a lone "}" in a title would close the field and let the rest write new fields.
+LATEX_REPLACEMENTS = {
+    "\\": r"\textbackslash{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+}
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,20 @@ def csl_item(page: KnowledgeItemPage, source: CitationSource) -> dict:
     return item
 
 
+def one_line(value):
+    """A CSL value (string, list or name dict) with every line break and run of spaces as one space.
+
+    RIS and BibTeX are line-based: a summary holding "\\r\\nER  - " would end its record there
+    and start one the author wrote; numbered reference lists are read a line a reference."""
+    if isinstance(value, str):
+        return " ".join(value.split())  # str.split() knows \v, \f, U+0085, U+2028 and U+2029 too
+    if isinstance(value, list):
+        return [one_line(part) for part in value]
+    if isinstance(value, dict):
+        return {key: one_line(part) for key, part in value.items()}
+    return value
+
+
 def csl_items(pages: Iterable[KnowledgeItemPage], source: CitationSource) -> list[dict]:
     return [csl_item(page, source) for page in pages]
 
@@ -180,6 +202,7 @@ def render_text(item: dict, style: str) -> str:
     citeproc-py takes ~20 ms a rendering and every item page shows two, so renderings are cached
     under a digest of everything they depend on: the CSL item itself, the style and the locale."""
     locale = _csl_locale()
+    item = one_line(item)
     digest = hashlib.sha256(json.dumps([item, style, locale], sort_keys=True).encode()).hexdigest()
     key = f"citation-text:{digest}"
     text = cache.get(key)
@@ -211,6 +234,7 @@ def _iso(date_field: dict) -> str:
 
 
 def bibtex_entry(item: dict) -> Entry:
+    item = one_line(item)
     year, month, _day = item["issued"]["date-parts"][0]
     is_report = item["type"] == "report"
     fields = {
@@ -257,6 +281,7 @@ def _ris_name(name: dict) -> str:
 
 
 def ris_record(item: dict) -> dict:
+    item = one_line(item)
     year, month, day = item["issued"]["date-parts"][0]
     return {
         "type_of_reference": "RPRT" if item["type"] == "report" else "GEN",

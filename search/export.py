@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import json
 import logging
+import unicodedata
 from collections.abc import Iterator
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -56,6 +57,9 @@ CSV_COLUMNS = (
 )
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Some spreadsheets skip invisible characters before a formula or read fullwidth "＝" as "=":
+# look past the first and fold the second before deciding.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 
 
 def _text_response(message: str, status: int) -> HttpResponse:
@@ -108,9 +112,16 @@ def _row(page: KnowledgeItemPage, source: citations.CitationSource) -> dict:
     }
 
 
+def _looks_like_a_formula(text: str) -> bool:
+    if text.startswith(FORMULA_STARTS):
+        return True
+    visible = next((char for char in text if unicodedata.category(char) not in _INVISIBLE_CATEGORIES), "")
+    return unicodedata.normalize("NFKC", visible).startswith(FORMULA_STARTS)
+
+
 def _cell(value) -> str:
     text = "; ".join(value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _looks_like_a_formula(text) else text
 
 
 class _Echo:

@@ -280,3 +280,52 @@ def test_a_new_title_or_publisher_shows_in_the_cite_panel_at_once(client, case_s
     assert "Hand rub made on site" in client.get(f"{case_study.url}cite/vancouver/").content.decode()
     SiteSettings.objects.filter(site__is_default_site=True).update(publisher="Alliance ESTHER")
     assert "Alliance ESTHER" in client.get(f"{case_study.url}cite/apa/").content.decode()
+
+
+# Hostile values: a partner's text must never write a record of its own
+
+FORGED_RIS = "Real summary.\r\nER  - \r\n\r\nTY  - JOUR\r\nTI  - Forged record\r\nER  - "
+FORGED_BIBTEX = "Real title} , note = {forged}\n}\n\n@misc{forged,\n title = {Forged record}\n"
+
+
+@pytest.fixture
+def hostile_case_study(partnership, publisher):
+    person = PersonFactory(name="Awa\nTY  - JOUR Traoré\u2028ER  - ")
+    return make_case_study(
+        partnership,
+        title=FORGED_BIBTEX,
+        summary=FORGED_RIS + "\u2029AU  - Forged, Author\x85KW  - forged",
+        publication_date=PUBLISHED,
+        authors=[CaseStudyAuthor(person=person)],
+    )
+
+
+def test_ris_holds_one_record_whatever_the_item_says(client, hostile_case_study):
+    text = cite(client, hostile_case_study, "ris").content.decode()
+    records = rispy.loads(text)
+    assert len(records) == 1, text
+    assert [line for line in text.splitlines() if line.startswith("TY  - ")] == ["TY  - RPRT"]
+    assert records[0]["abstract"].startswith("Real summary. ER - TY - JOUR TI - Forged record")
+    assert "TI  - Forged record" not in text.splitlines()
+    assert not any(line.startswith(("AU  - Forged", "KW  - forged")) for line in text.splitlines())
+
+
+def test_bibtex_holds_one_entry_with_the_fields_we_wrote(client, hostile_case_study):
+    text = cite(client, hostile_case_study, "bibtex").content.decode()
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, text
+    assert [entry.key for entry in library.entries] == [f"esther{hostile_case_study.pk}"]
+    (entry,) = library.entries
+    assert "forged" not in {field.key for field in entry.fields}
+    assert "note" in entry.fields_dict and "forged" not in entry.fields_dict["note"].value
+    assert "Real title" in entry.fields_dict["title"].value
+    # BibTeX balances braces in every field: a lone "}" must not reach the file as a brace.
+    for field in entry.fields:
+        assert field.value.count("{") == field.value.count("}"), field
+
+
+@pytest.mark.parametrize("style", ["vancouver", "apa"])
+def test_a_text_citation_is_one_line(client, hostile_case_study, style):
+    text = cite(client, hostile_case_study, style).content.decode().strip()
+    assert "\n" not in text and "\r" not in text and "\u2028" not in text
+    assert "Real title" in text

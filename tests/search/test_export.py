@@ -198,3 +198,42 @@ def test_an_export_makes_the_same_queries_for_few_or_many_items(client, corpus, 
         return len(queries)
 
     assert count({"type": "lesson"}) == count({"type": "case-study"})
+
+
+# Hostile values written by a partner: no export format lets them forge records or formulas
+
+HOSTILE_SUMMARY = "Audit.\r\nER  - \r\n\r\nTY  - JOUR\r\nTI  - Forged\r\nER  - \n2. Forged reference\n@misc{forged,}"
+
+
+@pytest.fixture
+def hostile(corpus, committed):
+    with committed():
+        for n, title in enumerate(['=HYPERLINK("http://x")', "＝1+1", "\u200b=1+1", "\u00a0@SUM(A1)", "－2+3"]):
+            make_case_study(
+                corpus["kisumu"],
+                title=title,
+                slug=f"hostile-{n}",
+                summary=HOSTILE_SUMMARY,
+                tags=["hostileexport"],
+            )
+    return {"q": "hostileexport"}
+
+
+def test_ris_bibtex_and_reference_lists_hold_one_record_per_item(client, hostile):
+    ris = body(client.get(EXPORT.format("ris"), hostile))
+    assert len(rispy.loads(ris)) == 5
+    assert sum(line.startswith("TY  - ") for line in ris.splitlines()) == 5
+    bib = bibtexparser.parse_string(body(client.get(EXPORT.format("bibtex"), hostile)))
+    assert not bib.failed_blocks and len(bib.entries) == 5
+    assert "forged" not in {entry.key for entry in bib.entries}
+    for style in ("vancouver", "apa"):
+        lines = body(client.get(EXPORT.format(style), hostile)).splitlines()
+        assert [line.split(".")[0] for line in lines] == ["1", "2", "3", "4", "5"], lines
+
+
+def test_csv_cells_never_start_a_formula_even_hidden_or_fullwidth(client, hostile):
+    rows = list(csv.DictReader(io.StringIO(body(client.get(EXPORT.format("csv"), hostile)).removeprefix("\ufeff"))))
+    titles = sorted(row["title"] for row in rows)
+    assert len(titles) == 5
+    assert all(title.startswith("'") for title in titles), titles
+    assert all(row["summary"] == HOSTILE_SUMMARY for row in rows)  # CSV quotes line breaks: kept whole
