@@ -13,11 +13,19 @@ from home.views import favicon, robots_txt
 from knowledge.api import api_router
 from knowledge.feeds import latest_items_feed, search_feed
 from knowledge.oai.views import oai_pmh
+from knowledge.publishing import tags as partner_tags
 from knowledge.views import permalink
 from search import export as search_export
 from search import views as search_views
 
 urlpatterns = [
+    # Before Wagtail's own, which answered every tag in the site to any admin user.
+    path("admin/tag-autocomplete/", partner_tags.autocomplete, name="wagtailadmin_tag_autocomplete"),
+    path(
+        "admin/tag-autocomplete/<slug:app_name>/<slug:model_name>/",
+        partner_tags.autocomplete,
+        name="wagtailadmin_tag_model_autocomplete",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", set_language, name="set_language"),

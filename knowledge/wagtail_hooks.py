@@ -82,3 +82,4 @@ hooks.register("construct_admin_api", hardening.register_admin_api_endpoints, or
 
 
 hooks.register("before_serve_document", serve_partnership_documents_once_published)
+hooks.register("before_serve_page", hardening.refuse_signed_in_readers_without_access)

@@ -12,12 +12,22 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.view_restrictions import BaseViewRestrictionForm
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import Page, Task, Workflow
+from wagtail.models import (
+    BaseViewRestriction,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    PageViewRestriction,
+    Task,
+    Workflow,
+)
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -35,19 +45,19 @@ MEDIA_ACTIONS = ["choose", "change", "delete"]
 # collections are left out), so a partner could read another partnership's uploads there.
 
 
-def _media_visible_to(user, model) -> QuerySet:
+def media_visible_to(user, model) -> QuerySet:
     return policy_registry.get_by_type(model).instances_user_has_any_permission_for(user, MEDIA_ACTIONS)
 
 
 class ImagesAdminAPIForCollections(ImagesAdminAPIViewSet):
     def get_queryset(self):
-        visible = _media_visible_to(self.request.user, get_image_model()).values("pk")
+        visible = media_visible_to(self.request.user, get_image_model()).values("pk")
         return super().get_queryset().filter(pk__in=visible)
 
 
 class DocumentsAdminAPIForCollections(DocumentsAdminAPIViewSet):
     def get_queryset(self):
-        visible = _media_visible_to(self.request.user, get_document_model()).values("pk")
+        visible = media_visible_to(self.request.user, get_document_model()).values("pk")
         return super().get_queryset().filter(pk__in=visible)
 
 
@@ -94,6 +104,66 @@ def _chosen_pages_as_in_the_chooser(get):
         return get(self, request, *args, **kwargs)
 
     return guarded
+
+
+def _browse_only_where_the_chooser_shows(get):
+    """The page chooser's browse view named the page it was given as the parent (title and
+    breadcrumb), whatever the chooser's own filter said of that page."""
+
+    @wraps(get)
+    def guarded(self, request, parent_page_id=None, *args, **kwargs):
+        if parent_page_id is not None:
+            pages = Page.objects.filter(pk=parent_page_id)
+            for construct in hooks.get_hooks("construct_page_chooser_queryset"):
+                pages = construct(pages, request)
+            if not pages.exists():
+                raise Http404
+        return get(self, request, parent_page_id, *args, **kwargs)
+
+    return guarded
+
+
+# Login-only pages and collections --------------------------------------------------------------------
+# Wagtail's "private, accessible to any logged-in users" lets every account in, and every partner
+# organisation has accounts: one partnership's login-only case study was readable by all the others.
+# Here it means the people who hold a right on that part of the site: a grant (in one of their
+# groups) on the restricted page or collection or above it, which is the page's own partnership
+# and the alliance editors, and superusers. Password and group restrictions keep their meaning.
+
+LOGIN_ONLY_LABEL = _("Private, for the people who work on it: its partnership and the alliance editors")
+
+
+def holds_a_right_on(user, restriction) -> bool:
+    if user.is_superuser:
+        return True
+    if isinstance(restriction, PageViewRestriction):
+        above = restriction.page.get_ancestors(inclusive=True)
+        return GroupPagePermission.objects.filter(group__user=user, page__in=above).exists()
+    above = restriction.collection.get_ancestors(inclusive=True)
+    return GroupCollectionPermission.objects.filter(group__user=user, collection__in=above).exists()
+
+
+def _login_only_for_those_who_work_on_it(accept_request):
+    @wraps(accept_request)
+    def guarded(self, request):
+        if not accept_request(self, request):
+            return False
+        if self.restriction_type != BaseViewRestriction.LOGIN:
+            return True
+        return holds_a_right_on(request.user, self)
+
+    return guarded
+
+
+def refuse_signed_in_readers_without_access(page, request, serve_args, serve_kwargs):
+    """before_serve_page: Wagtail sends whoever fails a login or group restriction to the sign-in
+    form, which tells a signed-in partner nothing; they get a 403 that says the page is private."""
+    if not request.user.is_authenticated:
+        return None
+    for restriction in page.get_view_restrictions():
+        if restriction.restriction_type != BaseViewRestriction.PASSWORD and not restriction.accept_request(request):
+            raise PermissionDenied
+    return None
 
 
 # Reports and the task chooser ------------------------------------------------------------------
@@ -163,15 +233,17 @@ def _without_names_of_inaccessible_items(get_actionable_objects):
 def people_visible_to(user, people: QuerySet) -> QuerySet:
     """Everyone for those who manage people; for a partner, the staff of their partnership's
     institutions, the people credited on their partnership's items, and the people credited on
-    published items (public already). Not another partnership's staff or unpublished credits."""
+    live public items (public already). Not another partnership's staff, nor its credits on
+    drafts or private pages."""
     if user.is_superuser or user.has_perm("knowledge.change_person"):
         return people
     from knowledge.models import CaseStudyAuthor, PartnershipPage, TestimonialPage
 
     own = PartnershipPage.objects.filter(partner_group__group__user=user)
     own_institutions = Q(institution__north_partnerships__in=own) | Q(institution__south_partnerships__in=own)
-    credited = CaseStudyAuthor.objects.filter(Q(page__live=True) | Q(page__partnership__in=own)).values("person")
-    speaking = TestimonialPage.objects.filter(Q(live=True) | Q(partnership__in=own)).values("speaker")
+    public = Page.objects.live().public().values("pk")
+    credited = CaseStudyAuthor.objects.filter(Q(page__in=public) | Q(page__partnership__in=own)).values("person")
+    speaking = TestimonialPage.objects.filter(Q(pk__in=public) | Q(partnership__in=own)).values("speaker")
     return people.filter(
         pk__in=people.model.objects.filter(own_institutions | Q(pk__in=credited) | Q(pk__in=speaking)).values("pk")
     )
@@ -275,4 +347,9 @@ def install() -> None:
     workflows.get_task_chosen_response = _task_chosen_for_workflow_managers(workflows.get_task_chosen_response)
     BulkAction.get_actionable_objects = _without_names_of_inaccessible_items(BulkAction.get_actionable_objects)
     chooser.ChosenMultipleView.get = _chosen_pages_as_in_the_chooser(chooser.ChosenMultipleView.get)
+    chooser.BrowseView.get = _browse_only_where_the_chooser_shows(chooser.BrowseView.get)
+    BaseViewRestriction.accept_request = _login_only_for_those_who_work_on_it(BaseViewRestriction.accept_request)
+    login_only = dict(BaseViewRestrictionForm.base_fields["restriction_type"].choices)
+    login_only[BaseViewRestriction.LOGIN] = LOGIN_ONLY_LABEL
+    BaseViewRestrictionForm.base_fields["restriction_type"].choices = list(login_only.items())
     CreateViewMixin.dispatch = _no_create_tab_without_a_form(CreateViewMixin.dispatch)

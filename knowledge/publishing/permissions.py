@@ -21,8 +21,9 @@ class PartnershipPermissionTester(PagePermissionTester):
 
 
 def visible_in_choosers(pages, user):
-    """Where the user may not write, only live pages with no pending draft (choosers show a
-    page's draft title): a partner never sees another partnership's drafts in a page chooser."""
+    """Where the user may not write, only live public pages with no pending draft (choosers show a
+    page's draft title): a partner never sees another partnership's drafts, nor its password,
+    login-only or group-only pages, in a page chooser."""
     if user.is_superuser:
         return pages
     from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -30,6 +31,7 @@ def visible_in_choosers(pages, user):
     writable = Q()
     for grant in PagePermissionPolicy().get_cached_permissions_for_user(user):
         writable |= Q(path__startswith=grant.page.path)
-    visible = Q(live=True, has_unpublished_changes=False) | writable
-    # A subquery on pk, because the chooser's search can only filter on indexed fields.
-    return pages.filter(pk__in=Page.objects.filter(visible).values("pk"))
+    published = Page.objects.filter(live=True, has_unpublished_changes=False).public()
+    # Subqueries on pk, because the chooser's search can only filter on indexed fields.
+    visible = Page.objects.filter(Q(pk__in=published.values("pk")) | writable)
+    return pages.filter(pk__in=visible.values("pk"))

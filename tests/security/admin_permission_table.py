@@ -30,6 +30,13 @@ SECRETS_OF_A = (
     "Bamako draft testimonial",
     "Bamako private scan",
     "Bamako private report",
+    # Live but private: password, login-only and group-only; a tag typed only on A's draft and
+    # login-only item; a person credited only on that login-only item.
+    "Bamako password item",
+    "Bamako login-only item",
+    "Bamako group-only item",
+    "Bamako private tag",
+    "Bamako private author",
 )
 SECRETS_OF_B = tuple(secret.replace("Bamako", "Kisumu") for secret in SECRETS_OF_A)
 OUTCOMES = ("login", "denied", "404", "405", "400", "500", "ok", "done")
@@ -610,13 +617,34 @@ CHECKS: list[Check] = [
     C("wagtailadmin_choose_page", get="login ok ok ok ok", post="login 405 405 405 405"),
     C("wagtailadmin_choose_page_child", ("@a",), get="login ok ok ok ok", post="login 405 405 405 405"),
     C("wagtailadmin_choose_page_child", ("@b",), get="login ok ok ok ok", post="login 405 405 405 405"),
-    C("wagtailadmin_choose_page_search", query="q=Bamako", get="login ok ok ok ok", post="login 405 405 405 405"),
+    C(
+        "wagtailadmin_choose_page_child",
+        ("@a_login",),
+        get="login ok 404 ok ok",
+        post="login 405 405 405 405",
+        why="hardening: browsing into a page the chooser would not show",
+    ),
+    C("wagtailadmin_choose_page_child", ("@a_review",), get="login ok 404 ok ok", post="login 405 405 405 405"),
+    C(
+        "wagtailadmin_choose_page_search",
+        query="q=Bamako",
+        get="login ok ok ok ok",
+        post="login 405 405 405 405",
+        why="hardening: other partnerships' drafts and private pages are not offered",
+    ),
     C(
         "wagtailadmin_choose_page_chosen_multiple",
         query="id=@a_review&id=@a_live",
         get="login ok ok ok ok",
         post="login 405 405 405 405",
         why="hardening: only pages the chooser would show; it answered any id's draft title",
+    ),
+    C(
+        "wagtailadmin_choose_page_chosen_multiple",
+        query="id=@a_password&id=@a_login&id=@a_groups",
+        get="login ok ok ok ok",
+        post="login 405 405 405 405",
+        variant="private",
     ),
     C(
         "wagtailadmin_choose_page_external_link",
@@ -644,15 +672,15 @@ CHECKS: list[Check] = [
     ),
     C(
         "wagtailadmin_tag_autocomplete",
-        query="term=a",
+        query="term=Bamako",
         get="login ok ok ok ok",
         post="login ok ok ok ok",
-        why="tag names are shared vocabulary (accepted)",
+        why="hardening: partners are offered the tags of published items and of their own work",
     ),
     C(
         "wagtailadmin_tag_model_autocomplete",
         ("taggit", "tag"),
-        query="term=a",
+        query="term=Bamako",
         get="login ok ok ok ok",
         post="login ok ok ok ok",
     ),
@@ -1467,6 +1495,27 @@ CHECKS: list[Check] = [
         why="hardening: partners see only the people their own content needs",
     ),
     C("wagtailsnippetchoosers_knowledge_person:choose_results", get="login ok ok ok ok", post="login 405 405 405 405"),
+    C(
+        "wagtailsnippetchoosers_knowledge_person:choose_results",
+        query="q=Bamako",
+        get="login ok ok ok ok",
+        post="login 405 405 405 405",
+        why="a search among the people a partner may see (it answered 500)",
+    ),
+    C(
+        "wagtailsnippetchoosers_knowledge_person:chosen",
+        ("@a_private_author",),
+        get="login ok 404 ok ok",
+        post="login 405 405 405 405",
+        why="credited only on A's private page",
+    ),
+    C(
+        "wagtailsnippetchoosers_knowledge_person:chosen_multiple",
+        query="id=@a_private_author",
+        get="login ok ok ok ok",
+        post="login 405 405 405 405",
+        variant="private",
+    ),
     C(
         "wagtailsnippetchoosers_knowledge_person:chosen",
         ("@person",),

@@ -19,10 +19,10 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
-from wagtail.models import Locale, Page, Site, UploadedFile, Workflow
+from wagtail.models import Locale, Page, PageViewRestriction, Site, UploadedFile, Workflow
 
 from home.models import SiteSettings
-from knowledge.models import Country, FocusArea, MemberAgency, PartnershipPage
+from knowledge.models import CaseStudyAuthor, Country, FocusArea, MemberAgency, PartnershipPage
 from knowledge.publishing.alliance import ALLIANCE_EDITORS, REVIEW_WORKFLOW
 from search.models import SearchSynonym
 from tests.factories import PersonFactory, home_page, make_case_study, make_library, make_partnership, make_testimonial
@@ -59,10 +59,33 @@ def _partnership_objects(world: World, prefix: str, partnership: PartnershipPage
     testimonial = make_testimonial(
         partnership, title=f"{town} draft testimonial", slug=f"{prefix}-testimonial", speaker=colleague, live=False
     )
-    in_review = make_case_study(partnership, title=f"{town} item in review", slug=f"{prefix}-review", live=False)
+    in_review = make_case_study(
+        partnership,
+        title=f"{town} item in review",
+        slug=f"{prefix}-review",
+        live=False,
+        tags=[f"{town} private tag"],  # typed only on this draft and the login-only item below
+    )
     in_review.save_revision(user=partner)
     workflow_state = in_review.get_workflow().start(in_review, partner)
     in_review.refresh_from_db()
+    # Live items a partner makes private, one of each kind Wagtail offers; one credits a person
+    # who appears nowhere else.
+    private_author = PersonFactory(name=f"{town} private author", institution=partnership.south_institutions.first())
+    private = {}
+    for kind, label in (("password", "password"), ("login", "login-only"), ("groups", "group-only")):
+        private[kind] = make_case_study(
+            partnership,
+            title=f"{town} {label} item",
+            slug=f"{prefix}-{kind}",
+            tags=[f"{town} private tag"] if kind == "login" else [],
+            authors=[CaseStudyAuthor(person=private_author)] if kind == "login" else [],
+        )
+        restriction = PageViewRestriction.objects.create(
+            page=private[kind], restriction_type=kind, password="shared-secret" if kind == "password" else ""
+        )
+        if kind == "groups":
+            restriction.groups.set([link.group])
     image = Image.objects.create(
         title=f"{town} private scan",
         file=get_test_image_file(f"{prefix}.png", size=(64, 48)),
@@ -91,6 +114,10 @@ def _partnership_objects(world: World, prefix: str, partnership: PartnershipPage
             f"{prefix}_colleague": colleague,
             f"{prefix}_testimonial": testimonial,
             f"{prefix}_review": in_review,
+            f"{prefix}_password": private["password"],
+            f"{prefix}_login": private["login"],
+            f"{prefix}_groups": private["groups"],
+            f"{prefix}_private_author": private_author,
             f"{prefix}_workflow_state": workflow_state,
             f"{prefix}_task_state": in_review.current_workflow_task_state,
             f"{prefix}_image": image,
