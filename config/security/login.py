@@ -1,9 +1,11 @@
 """Sign-in throttling with django-axes: how a username is counted and what a locked-out person sees.
 
-After AXES_FAILURE_LIMIT failures for one username, or from one address, within
-AXES_COOLOFF_TIME, every further attempt for that username or from that address gets the same
-429 page, whether the account exists or not and whether the password is right or not, until the
-cool-off ends (see docs/SECURITY.md).
+After AXES_FAILURE_LIMIT failures for one username from one address within AXES_COOLOFF_TIME,
+every further attempt for that username from that address gets the same 429 page, whether the
+account exists or not and whether the password is right or not, until the cool-off ends. Counting
+by username and address together means nobody can lock another person out from elsewhere; the
+sign-in rate limit (config/security/ratelimit.py) bounds one address across usernames (see
+docs/SECURITY.md).
 """
 
 import math
@@ -46,9 +48,9 @@ def cool_off_seconds() -> int:
 def locked_out_message() -> str:
     minutes = max(1, math.ceil(cool_off_seconds() / 60))
     return ngettext(
-        "Too many failed sign-in attempts for this account or from your address. Signing in is paused "
+        "Too many failed sign-in attempts for this account from your address. Signing in is paused "
         "for %(minutes)d minute; please try again after that, or reset your password with “Forgotten password?”.",
-        "Too many failed sign-in attempts for this account or from your address. Signing in is paused "
+        "Too many failed sign-in attempts for this account from your address. Signing in is paused "
         "for %(minutes)d minutes; please try again after that, or reset your password with “Forgotten password?”.",
         minutes,
     ) % {"minutes": minutes}

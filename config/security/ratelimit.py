@@ -37,9 +37,21 @@ VIEW_GROUPS = {
     # Forms that guess a secret or send e-mail: a private page's shared password, a password reset.
     "wagtailcore_authenticate_with_password": "page_password",
     "wagtailadmin_password_reset": "password_reset",
+    # The admin's sign-in and Wagtail's sign-in for private pages.
+    "wagtailadmin_login": "sign_in",
+    "wagtailcore_login": "sign_in",
 }
+# Groups where only submissions count: showing a sign-in form is free.
+POST_ONLY_GROUPS = {"sign_in"}
 API_NAMESPACE = "wagtailapi"  # the Wagtail API v2 router (/api/v2/)
-HTML_VIEWS = {"search", "search_export", "wagtailcore_authenticate_with_password", "wagtailadmin_password_reset"}
+HTML_VIEWS = {
+    "search",
+    "search_export",
+    "wagtailcore_authenticate_with_password",
+    "wagtailadmin_password_reset",
+    "wagtailadmin_login",
+    "wagtailcore_login",
+}
 JSON_VIEWS = {"search_api", "search_autocomplete"}
 
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smh]?)\s*$")
@@ -91,6 +103,8 @@ class RateLimitMiddleware:
         if not settings.RATE_LIMIT_ENABLED:
             return None
         group = limit_group(request)
+        if group in POST_ONLY_GROUPS and request.method != "POST":
+            return None
         rate = self.rates.get(group) if group else None
         if rate is None:
             return None

@@ -284,6 +284,9 @@ RATE_LIMITS = {
     "page_password": env_str("RATE_LIMIT_PAGE_PASSWORD", "10/m"),
     # /admin/password_reset/, which e-mails whatever address it is given
     "password_reset": env_str("RATE_LIMIT_PASSWORD_RESET", "10/h"),
+    # sign-in forms (POSTs only), whatever the username: password guessing across accounts from
+    # one address, which the username-and-address lock-out below does not count
+    "sign_in": env_str("RATE_LIMIT_SIGN_IN", "30/15m"),
 }
 # "memory" counts in each process's own memory: with several gunicorn workers each has its own
 # counts, so a client gets up to workers x the limit. "database" shares the counts between all
@@ -321,11 +324,13 @@ CACHES = {
 }
 
 # Sign-in throttling (django-axes; config/security/login.py): after LOGIN_FAILURE_LIMIT failed
-# attempts for one username, or from one address, signing in is refused for LOGIN_COOLOFF_MINUTES
-# to that username and that address, the same way whether the account exists or not.
+# attempts for one username from one address, signing in is refused for LOGIN_COOLOFF_MINUTES to
+# that username from that address, the same way whether the account exists or not. Counted by
+# username and address together, so that nobody can lock an editor out from elsewhere; sign-ins
+# from one address across usernames are bounded by RATE_LIMITS["sign_in"] (docs/SECURITY.md).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "config.security.login.attempted_username"
 AXES_LOCKOUT_CALLABLE = "config.security.login.locked_out"
