@@ -9,7 +9,7 @@ from lxml import etree
 from sickle import Sickle
 from wagtail.models import PageViewRestriction
 
-from knowledge.models import CaseStudyAuthor, KnowledgeItemPage
+from knowledge.models import CaseStudyAuthor, FocusArea, KnowledgeItemPage
 from tests.factories import PersonFactory, make_case_study, make_lesson, make_partnership, make_testimonial
 
 NS = {
@@ -357,3 +357,22 @@ def test_hostile_requests_get_protocol_errors_not_500s(client, repository, query
         "idDoesNotExist",
         "badResumptionToken",
     )
+
+
+def test_a_deleted_record_keeps_the_sets_it_had_when_it_was_last_public(client, repository):
+    """Decision (docs/SECURITY.md): a withdrawn item's header keeps its setSpecs, so that a harvester
+    that harvests one set learns of the withdrawal; they are the sets it was in while public (what
+    harvesters had already been told), never what is edited while it is private."""
+    testimonial = repository["testimonial"]
+    PageViewRestriction.objects.create(page=testimonial, restriction_type="login")
+    testimonial.focus_areas = list(FocusArea.objects.filter(slug="health-information-systems"))
+    testimonial.save_revision().publish()
+    now_in = KnowledgeItemPage.objects.get(pk=testimonial.pk).focus_areas.values_list("slug", flat=True)
+    assert list(now_in) == ["health-information-systems"]
+    assert deleted_headers(client) == {
+        oai_id(testimonial): ["type:testimonial", "focus-area:quality-and-safety-of-care"]
+    }
+    in_new_set = oai(
+        client, verb="ListIdentifiers", metadataPrefix="oai_dc", set="focus-area:health-information-systems"
+    )
+    assert error_code(in_new_set) == "noRecordsMatch"
