@@ -237,3 +237,11 @@ def test_csv_cells_never_start_a_formula_even_hidden_or_fullwidth(client, hostil
     assert len(titles) == 5
     assert all(title.startswith("'") for title in titles), titles
     assert all(row["summary"] == HOSTILE_SUMMARY for row in rows)  # CSV quotes line breaks: kept whole
+
+
+def test_json_and_csl_json_keep_hostile_text_whole_and_parseable(client, hostile):
+    items = json.loads(body(client.get(EXPORT.format("json"), hostile)))["items"]
+    assert len(items) == 5 and all(item["summary"] == HOSTILE_SUMMARY for item in items)
+    records = json.loads(body(client.get(EXPORT.format("csl-json"), hostile)))
+    assert len(records) == 5 and all(record["abstract"] == HOSTILE_SUMMARY for record in records)
+
