@@ -186,10 +186,14 @@ WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 # ------------------------------------------------------------------------------------------------
 
 # Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL
-# points at an Elasticsearch 8 or 9 cluster.
+# points at an Elasticsearch 8 or 9 cluster; SEARCH_ENGINE=tantivy|database|elasticsearch chooses.
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
-SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
+SEARCH_ENGINE = env_str("SEARCH_ENGINE", "elasticsearch" if ELASTICSEARCH_URL else "database")
+if SEARCH_ENGINE not in ("tantivy", "database", "elasticsearch"):
+    raise ValueError(f"SEARCH_ENGINE must be tantivy, database or elasticsearch, not {SEARCH_ENGINE!r}.")
+# The tantivy engine's index: a folder the site's user can write (engines/tantivy_folder.py).
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
 SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
 

@@ -18,6 +18,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # search behaviour suite runs against that cluster as well, on throw-away indexes of its own.
 SEARCH_ENGINE = "database"
 SEARCH_INDEX_PREFIX = "esther-test"
+SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="esther-test-search-index-"))
 # Rate limits would stop tests that send many searches; tests/security/test_rate_limit.py switches
 # them on where they are the subject.
 RATE_LIMIT_ENABLED = False
