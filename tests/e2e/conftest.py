@@ -66,6 +66,7 @@ def demo_site(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(workdir / "media"),
+        "SEARCH_INDEX_DIR": str(workdir / "search-index"),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["update_index"], ["search_index", "update"]):

@@ -58,7 +58,7 @@ def titles(engine: TantivyEngine, text: str = "") -> list[str]:
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    return tmp_path / "search-index"
+    return tmp_path / "index-under-test"
 
 
 @pytest.fixture
