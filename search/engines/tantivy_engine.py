@@ -147,26 +147,31 @@ class TantivyEngine(SearchEngine):
         query = Query.term_query(self.schema, name, value)
         return query if boost == 1.0 else Query.boost_query(query, boost)
 
-    def _word(self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery) -> list[Query]:
-        """A single word: folded in every text field, stemmed in each language's fields, and
-        within the allowed edits when the index does not know it."""
-        queries = [self._term(name, word, boost) for name, boost in FOLDED_FIELDS.items()]
+    def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery) -> list[Query]:
+        """A word folded in every text field and, stemmed by each language, in its fields."""
+        queries = [self._term(name, word, boost * weight) for name, boost in FOLDED_FIELDS.items()]
         for language in LANGUAGES:
             for stem in dict.fromkeys(self.analysers.stemmed(typed, language)):
                 queries += [
-                    self._term(stemmed_field(name, language), stem, boost) for name, boost in STEMMED_FIELDS.items()
+                    self._term(stemmed_field(name, language), stem, boost * weight)
+                    for name, boost in STEMMED_FIELDS.items()
                 ]
         out.words.add(word)
         out.stems |= stems_in_every_language(word)
+        return queries
+
+    def _word(self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery) -> list[Query]:
+        """A single word; when the index does not know it and it has five letters or more, also
+        the known words within the allowed edits (as the database engine corrects them, stemmed
+        too) and tantivy's fuzzy terms (typos in the first letter as well), at half weight."""
+        queries = self._exact(typed, word, 1.0, out)
         edits = allowed_edits(word)
         if edits and not vocabulary.known(word):
+            for correction in vocabulary.corrections(word):
+                queries += self._exact(correction, correction, FUZZY_WEIGHT, out)
             for name in SPELLING_FIELDS:
                 fuzzy = Query.fuzzy_term_query(self.schema, name, word, distance=edits, transposition_cost_one=True)
                 queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * FOLDED_FIELDS[name]))
-            # For highlights: the words a fuzzy match most likely found.
-            for correction in vocabulary.corrections(word):
-                out.words.add(correction)
-                out.stems |= stems_in_every_language(correction)
         return queries
 
     def _phrase(self, words: list[str], out: ClauseQuery) -> list[Query]:
