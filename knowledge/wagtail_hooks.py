@@ -1,6 +1,6 @@
 """Taxonomy in the admin: one menu group where editors manage the vocabularies; the admin
 hardening for partner accounts (knowledge/publishing/hardening.py); and what partners see of
-their items' review (knowledge/publishing/feedback.py)."""
+their items' review (knowledge/publishing/feedback.py, notifications.py)."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -10,6 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .models import Country, FocusArea, Institution, MemberAgency, Person
 from .publishing import feedback, hardening
 from .publishing.documents import serve_partnership_documents_once_published
+from .publishing.notifications import remember_unpublication_reason
 from .publishing.permissions import visible_in_choosers
 
 hardening.install()
@@ -84,6 +85,7 @@ hooks.register("construct_admin_api", hardening.register_admin_api_endpoints, or
 
 hooks.register("before_serve_document", serve_partnership_documents_once_published)
 
-# An editor's request for changes, where the partner works.
+# An editor's request for changes, where the partner works; the reason for an unpublication.
 hooks.register("construct_homepage_panels", feedback.add_changes_requested_panel)
 hooks.register("before_edit_page", feedback.show_requested_changes)
+hooks.register("before_unpublish_page", remember_unpublication_reason)

@@ -1,12 +1,16 @@
 """What partners see of their items' review: an editor's request for changes (by e-mail, on their
-dashboard and at the top of the edit view), and previews that say a draft is a draft."""
+dashboard and at the top of the edit view), e-mails when their item is published or unpublished,
+and previews that say a draft is a draft."""
 
+import io
 import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Revision
 
 from knowledge.models import CaseStudyPage
 from tests.factories import make_case_study
@@ -119,6 +123,173 @@ def test_the_partner_sees_the_comment_at_the_top_of_the_edit_view_until_they_res
 
     resubmit(client, partner, submitted, django_capture_on_commit_callbacks)
     assert "Changes requested by" not in client.get(edit_url).content.decode()
+
+
+# Publication and unpublication ------------------------------------------------------------------
+
+
+def test_an_approval_tells_the_partner_once_after_the_commit_that_the_item_is_published(
+    client, people, submitted, django_capture_on_commit_callbacks
+):
+    partner, editor = people["partner_a"], people["editor"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        review(client, editor, submitted, "approve")
+    assert submitted.live
+    assert sent_to(partner) == []  # nothing before the commit (nor Wagtail's "approved" e-mail)
+    for callback in callbacks:
+        callback()
+
+    (message,) = sent_to(partner)
+    assert message.subject == f"Published: “{TITLE}”"
+    assert f"“{TITLE}” is now published on the ESTHER Knowledge Hub, by elena." in message.body
+    assert submitted.full_url in message.body and edit_link(submitted) in message.body
+    assert sent_to(editor) == []
+
+
+def test_an_approval_that_schedules_the_publication_is_told_by_wagtails_approval_e_mail(
+    client, partnerships, people, django_capture_on_commit_callbacks
+):
+    a, _b = partnerships
+    partner, editor = people["partner_a"], people["editor"]
+    as_user(client, partner)
+    go_live = (timezone.now() + timezone.timedelta(days=7)).strftime("%Y-%m-%d %H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailadmin_pages:add", args=("knowledge", "casestudypage", a.pk)),
+            case_study_form(TITLE, "hygiene-bamako", "submit", go_live_at=go_live),
+        )
+    assert response.status_code == 302, form_errors(response)
+    page = CaseStudyPage.objects.get(slug="hygiene-bamako")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        review(client, editor, page, "approve")
+    assert not page.live
+    (message,) = sent_to(partner)  # not published yet: Wagtail's "approved" e-mail, which says so
+    assert "approved" in message.subject and "Published" not in message.subject
+
+    # A week later the scheduled publication happens: now the partner is told it is published.
+    mail.outbox.clear()
+    due = timezone.now() - timezone.timedelta(minutes=1)
+    revision = Revision.objects.get(approved_go_live_at__isnull=False)
+    revision.content["go_live_at"] = due.isoformat()
+    revision.approved_go_live_at = due
+    revision.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", stdout=io.StringIO())
+    page.refresh_from_db()
+    assert page.live
+    (message,) = sent_to(partner)
+    assert message.subject == f"Published: “{TITLE}”" and "as scheduled" in message.body
+
+
+def test_an_editor_publishing_directly_tells_the_partner(
+    client, partnerships, people, django_capture_on_commit_callbacks
+):
+    a, _b = partnerships
+    partner, editor = people["partner_a"], people["editor"]
+    as_user(client, partner)
+    client.post(
+        reverse("wagtailadmin_pages:add", args=("knowledge", "casestudypage", a.pk)),
+        case_study_form(TITLE, "hygiene-bamako"),
+    )
+    page = CaseStudyPage.objects.get(slug="hygiene-bamako")
+    assert not page.live and not page.workflow_in_progress
+
+    as_user(client, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailadmin_pages:edit", args=(page.pk,)), case_study_form(TITLE, page.slug, "publish")
+        )
+    assert response.status_code == 302, form_errors(response)
+    (message,) = sent_to(partner)
+    assert message.subject == f"Published: “{TITLE}”"
+    assert len(mail.outbox) == 1
+
+
+def test_unpublishing_tells_the_partner_with_the_reason_the_editor_gave(
+    client, people, submitted, django_capture_on_commit_callbacks
+):
+    partner, editor = people["partner_a"], people["editor"]
+    with django_capture_on_commit_callbacks(execute=True):
+        review(client, editor, submitted, "approve")
+    mail.outbox.clear()
+    unpublish_url = reverse("wagtailadmin_pages:unpublish", args=(submitted.pk,))
+
+    confirmation = client.get(unpublish_url).content.decode()
+    assert 'name="reason"' in confirmation and "Sent by e-mail to the partners who wrote this item" in confirmation
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(unpublish_url, {"reason": "The consent form for the ward photographs has expired."})
+    submitted.refresh_from_db()
+    assert not submitted.live
+
+    (message,) = sent_to(partner)
+    assert message.subject == f"Unpublished: “{TITLE}”"
+    assert f"“{TITLE}” has been unpublished by elena" in message.body
+    assert "The reason given:\nThe consent form for the ward photographs has expired." in message.body
+    assert edit_link(submitted) in message.body
+    assert sent_to(editor) == []
+
+
+def test_unpublishing_without_a_reason_says_none(client, people, submitted, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        review(client, people["editor"], submitted, "approve")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("wagtailadmin_pages:unpublish", args=(submitted.pk,)))
+    (message,) = sent_to(people["partner_a"])
+    assert message.subject == f"Unpublished: “{TITLE}”"
+    assert "reason" not in message.body.lower() and "expiry" not in message.body
+
+
+def test_scheduled_publication_and_expiry_tell_the_partner(partnerships, people, django_capture_on_commit_callbacks):
+    a, _b = partnerships
+    partner = people["partner_a"]
+    page = make_case_study(a, title=TITLE, live=False)
+    page.owner = partner
+    page.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()  # as the scheduled publication does, with no one signed in
+    (message,) = sent_to(partner)
+    assert message.subject == f"Published: “{TITLE}”" and "as scheduled" in message.body
+
+    mail.outbox.clear()
+    CaseStudyPage.objects.filter(pk=page.pk).update(expire_at=timezone.now() - timezone.timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("publish_scheduled", stdout=io.StringIO())
+    (message,) = sent_to(partner)
+    assert message.subject == f"Unpublished: “{TITLE}”"
+    assert "It reached the expiry date set on it." in message.body
+
+
+def test_no_e_mail_to_whoever_acted_nor_to_someone_who_left_the_partnership(
+    client, partnerships, people, django_user_model, django_capture_on_commit_callbacks
+):
+    a, _b = partnerships
+    editor, partner = people["editor"], people["partner_a"]
+    # An alliance editor who also works in partnership A publishes an item they wrote themselves.
+    editor.groups.add(a.partner_group.group)
+    as_user(client, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailadmin_pages:add", args=("knowledge", "casestudypage", a.pk)),
+            case_study_form(TITLE, "hygiene-bamako", "publish"),
+        )
+    assert response.status_code == 302, form_errors(response)
+    assert CaseStudyPage.objects.get(slug="hygiene-bamako").live
+    assert mail.outbox == []
+
+    # A partner who has left the partnership hears no more of the items they wrote.
+    page = make_case_study(a, title="Stock audits in Bamako", live=False)
+    page.owner = partner
+    page.save()
+    partner.groups.remove(a.partner_group.group)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+            case_study_form("Stock audits in Bamako", page.slug, "publish"),
+        )
+    assert CaseStudyPage.objects.get(pk=page.pk).live
+    assert mail.outbox == []
 
 
 # Previews of drafts ---------------------------------------------------------------------------
