@@ -135,6 +135,11 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
         return citation_response(self, request, format)
 
     @property
+    def is_published(self) -> bool:
+        """On the site now. The preview of an item never saved has no id (and `live` at its default)."""
+        return bool(self.pk and self.live)
+
+    @property
     def type_label(self) -> str:
         return self.specific_class._meta.verbose_name
 

@@ -177,3 +177,61 @@ def test_a_partner_submits_a_case_study_for_alliance_review(demo_site, partner, 
         [str(page_id)],
     ).fetchall() == [("in_progress", "Alliance review", partner)]
     screenshot(page, "partner-submitted")
+
+
+EDITOR = "elena.preview"
+EDITOR_PASSWORD = "alliance-review-2025"  # noqa: S105 (a throw-away account on a throw-away database)
+
+
+@pytest.fixture
+def editor(demo_site):
+    """An alliance editor's username, created as an administrator would."""
+    manage(
+        demo_site,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+        "from knowledge.publishing.alliance import ALLIANCE_EDITORS; "
+        f"user = get_user_model().objects.create_user({EDITOR!r}, 'elena@example.org', {EDITOR_PASSWORD!r}); "
+        "user.groups.add(Group.objects.get(name=ALLIANCE_EDITORS))",
+    )
+    return EDITOR
+
+
+def test_an_editor_sees_the_page_in_the_preview_panel(demo_site, editor, browser_page, screenshot):
+    page, admin = browser_page, demo_site.url + "/admin"
+    problems = []
+
+    def note_policy_violations(message) -> None:
+        # Chromium logs a refused frame or script in the console of the page that holds the frame.
+        if re.search(r"Content.Security.Policy|Refused to", message.text, re.IGNORECASE):
+            problems.append(message.text)
+
+    page.on("console", note_policy_violations)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page_id, title = demo_site.db.execute(
+        """SELECT p.id, p.title FROM wagtailcore_page p
+           JOIN knowledge_casestudypage c ON c.knowledgeitempage_ptr_id = p.id
+           WHERE p.live = 1 ORDER BY p.id LIMIT 1"""
+    ).fetchone()
+
+    page.goto(admin + "/login/")
+    page.get_by_label("Username").fill(editor)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{admin}/pages/{page_id}/edit/")
+
+    # The panel shows the page as it stands...
+    page.get_by_role("button", name="Toggle preview").click()
+    preview = page.frame_locator("#w-preview-iframe")
+    expect(preview.get_by_role("heading", level=1)).to_have_text(title, timeout=WAIT)
+    # ...and follows the form: the preview is rendered from what the editor types, a draft.
+    draft_title = f"{title} (revised)"
+    page.get_by_role("textbox", name=re.compile(r"^Title\*?$")).fill(draft_title)
+    expect(preview.get_by_role("heading", level=1)).to_have_text(draft_title, timeout=WAIT)
+    expect(preview.locator(".item-meta")).to_contain_text("Draft of changes, not published yet")
+    frame_url = page.locator("#w-preview-iframe").get_attribute("src")
+    assert f"/admin/pages/{page_id}/edit/preview/" in frame_url and "in_preview_panel=true" in frame_url
+    screenshot(page, "editor-preview-panel")
+    assert problems == []
