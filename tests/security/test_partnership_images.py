@@ -147,7 +147,8 @@ def test_a_draft_only_images_files_are_served_to_its_partnership_and_editors_onl
         assert response.body == original_bytes
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+        assert response["Content-Security-Policy"] == "default-src 'none'"
+        assert response["Cache-Control"].startswith("private")
         response = get(client, rendition.url, user)
         assert response.status_code == 200
         assert response.body[8:12] == b"WEBP"
