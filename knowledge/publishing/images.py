@@ -21,13 +21,15 @@ from functools import partial
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from django_tasks.backends.immediate import ImmediateBackend
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractRendition, get_rendition_upload_to
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 from wagtail.signals import post_page_move
+from wagtail.tasks import update_reference_index_task
 
 from .storage import PROTECTED_RENDITIONS, PUBLIC_RENDITIONS
 from .visibility import is_public, public_q
@@ -84,10 +86,11 @@ def misplaced_renditions(images: QuerySet | None = None) -> tuple[QuerySet, Quer
     """(renditions in the public folder whose image is not public, protected renditions whose
     image is public), among the renditions of `images` (every image if None)."""
     image_model = get_image_model()
+    images = image_model.objects.all() if images is None else images
+    public_images = images.filter(public_q(image_model)).values("pk")
     renditions = image_model.get_rendition_model().objects.select_related("image")
-    if images is not None:
+    if images.query.where:  # a few images: only theirs
         renditions = renditions.filter(image__in=images.values("pk"))
-    public_images = image_model.objects.filter(public_q(image_model)).values("pk")
     protected = renditions.filter(file__startswith=PROTECTED_RENDITIONS)
     return (
         renditions.exclude(file__startswith=PROTECTED_RENDITIONS).exclude(image__in=public_images),
@@ -133,18 +136,13 @@ def images_used_by(model: type[Model], object_ids: list) -> set[int]:
     parents = model._meta.get_parent_list()  # the reference index names pages by Page, as Wagtail does
     base_type = ContentType.objects.get_for_model(parents[-1] if parents else model)
     keys = [str(pk) for pk in object_ids]
-    references = ReferenceIndex.objects.filter(to_content_type=image_type)
-    found = set(
-        references.filter(base_content_type=base_type, object_id__in=keys).values_list("to_object_id", flat=True)
-    )
+    sources = Q(base_content_type=base_type, object_id__in=keys)
     if issubclass(model, Page):
-        shown = ReferenceIndex.objects.filter(
-            base_content_type=base_type,
-            object_id__in=keys,
-            to_content_type=OuterRef("base_content_type"),
-            to_object_id=OuterRef("object_id"),
-        )
-        found |= set(references.filter(Exists(shown)).values_list("to_object_id", flat=True))
+        page_type = ContentType.objects.get_for_model(Page)
+        shown = ReferenceIndex.objects.filter(sources).exclude(to_content_type__in=[page_type, image_type])
+        for content_type_id, object_id in shown.values_list("to_content_type", "to_object_id").distinct():
+            sources |= Q(base_content_type=content_type_id, object_id=object_id)
+    found = ReferenceIndex.objects.filter(sources, to_content_type=image_type).values_list("to_object_id", flat=True)
     return {int(key) for key in found}
 
 
@@ -155,10 +153,16 @@ def _tracked(model: type[Model]) -> bool:
     )
 
 
+def _index_updated_in_process() -> bool:
+    """Whether Wagtail's reference index task ran during the save itself (tasks run in the web
+    process: development, tests, TASKS_BACKEND=immediate), rather than later in a worker."""
+    return isinstance(update_reference_index_task.get_backend(), ImmediateBackend)
+
+
 def settle(images=(), refresh: tuple[type[Model], object] | None = None, section: int | None = None) -> None:
-    """After a commit: bring the reference index of the object that changed up to date (Wagtail
-    does it in a background task, which may not have run yet), then place the renditions of the
-    images it used before and uses now, or of those a section of pages uses."""
+    """After a commit: bring the reference index of the object that changed up to date (unless
+    Wagtail's task already did: with a worker it may not have run yet), then place the renditions
+    of the images it used before and uses now, or of those a section of pages uses."""
     try:
         ids = set(images)
         if refresh is not None:
@@ -166,7 +170,8 @@ def settle(images=(), refresh: tuple[type[Model], object] | None = None, section
             changed = model._default_manager.filter(pk=pk).first()
             if changed is not None:
                 changed = changed.specific if isinstance(changed, Page) else changed
-                ReferenceIndex.create_or_update_for_object(changed)
+                if not _index_updated_in_process():
+                    ReferenceIndex.create_or_update_for_object(changed)
                 ids |= images_used_by(type(changed), [pk])
         if section is not None:
             top = Page.objects.filter(pk=section).first()

@@ -321,3 +321,44 @@ def test_place_renditions_moves_existing_draft_renditions_out_of_the_public_fold
     # Originals never move, and are never lost.
     assert Image.objects.get(pk=image.pk).file.name == original
     assert stored(original)
+
+
+def test_an_image_added_only_in_a_draft_of_a_live_page_waits_for_its_publication(
+    client, partnerships, django_capture_on_commit_callbacks
+):
+    a, _b = partnerships
+    page = make_case_study(a, title="Live, with changes in draft")
+    image = upload(a.partner_group.collection)
+    page.image = image
+    with django_capture_on_commit_callbacks(execute=True):
+        revision = page.save_revision()
+
+    assert get(client, image.file.url).status_code == 404
+    assert get(client, image.get_rendition(CARD).url).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+
+    assert get(client, image.file.url).status_code == 200
+    assert get(client, Image.objects.get(pk=image.pk).get_rendition(CARD).url).status_code == 200
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_with_a_task_worker_the_change_holds_before_the_worker_runs(
+    client, partnerships, django_capture_on_commit_callbacks
+):
+    # In production Wagtail's reference index task waits for `manage.py db_worker`.
+    a, _b = partnerships
+    image = upload(a.partner_group.collection)
+    page = make_case_study(a, title="Ward scan", live=False)
+    page.image = image
+    page.save_revision()
+    seen_in_preview = image.get_rendition(CARD)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page.get_latest_revision().publish()
+
+    assert get(client, image.file.url).status_code == 200
+    rendition = Image.objects.get(pk=image.pk).get_rendition(CARD)
+    assert rendition.file.name.startswith("images/") and rendition.pk == seen_in_preview.pk
+    assert get(client, rendition.url).status_code == 200
