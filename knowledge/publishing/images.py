@@ -86,10 +86,10 @@ def misplaced_renditions(images: QuerySet | None = None) -> tuple[QuerySet, Quer
     """(renditions in the public folder whose image is not public, protected renditions whose
     image is public), among the renditions of `images` (every image if None)."""
     image_model = get_image_model()
-    images = image_model.objects.all() if images is None else images
-    public_images = images.filter(public_q(image_model)).values("pk")
+    candidates = image_model.objects.all() if images is None else images
+    public_images = candidates.filter(public_q(image_model)).values("pk")
     renditions = image_model.get_rendition_model().objects.select_related("image")
-    if images.query.where:  # a few images: only theirs
+    if images is not None:
         renditions = renditions.filter(image__in=images.values("pk"))
     protected = renditions.filter(file__startswith=PROTECTED_RENDITIONS)
     return (
@@ -159,11 +159,15 @@ def _index_updated_in_process() -> bool:
     return isinstance(update_reference_index_task.get_backend(), ImmediateBackend)
 
 
-def settle(images=(), refresh: tuple[type[Model], object] | None = None, section: int | None = None) -> None:
+def settle(images=(), refresh: tuple[type[Model], object] | None = None, everything: bool = False) -> None:
     """After a commit: bring the reference index of the object that changed up to date (unless
     Wagtail's task already did: with a worker it may not have run yet), then place the renditions
-    of the images it used before and uses now, or of those a section of pages uses."""
+    of the images it used before and uses now; or of every image, after a change to a whole
+    section of pages (a privacy restriction, a move), which is rare."""
     try:
+        if everything:
+            place_renditions()
+            return
         ids = set(images)
         if refresh is not None:
             model, pk = refresh
@@ -173,12 +177,6 @@ def settle(images=(), refresh: tuple[type[Model], object] | None = None, section
                 if not _index_updated_in_process():
                     ReferenceIndex.create_or_update_for_object(changed)
                 ids |= images_used_by(type(changed), [pk])
-        if section is not None:
-            top = Page.objects.filter(pk=section).first()
-            if top is not None:
-                ids |= images_used_by(
-                    Page, list(Page.objects.descendant_of(top, inclusive=True).values_list("pk", flat=True))
-                )
         if ids:
             place_renditions(get_image_model().objects.filter(pk__in=ids))
     except Exception:
@@ -202,7 +200,7 @@ def _settle_after_save(sender, instance, raw=False, created=False, **kwargs) -> 
         if not created:  # a new image has no renditions yet
             transaction.on_commit(partial(settle, images=[instance.pk]))
     elif issubclass(sender, PageViewRestriction):
-        transaction.on_commit(partial(settle, section=instance.page_id))
+        transaction.on_commit(partial(settle, everything=True))
     elif _tracked(sender):
         before = getattr(instance, "_images_used_before_save", set())
         transaction.on_commit(partial(settle, images=before, refresh=(sender, instance.pk)))
@@ -210,7 +208,7 @@ def _settle_after_save(sender, instance, raw=False, created=False, **kwargs) -> 
 
 @receiver(post_delete, sender=PageViewRestriction)
 def _settle_after_restriction_lifted(sender, instance, **kwargs) -> None:
-    transaction.on_commit(partial(settle, section=instance.page_id))
+    transaction.on_commit(partial(settle, everything=True))
 
 
 @receiver(pre_delete)
@@ -221,4 +219,4 @@ def _settle_after_delete(sender, instance, **kwargs) -> None:
 
 @receiver(post_page_move)
 def _settle_after_move(sender, instance, **kwargs) -> None:
-    transaction.on_commit(partial(settle, section=instance.pk))
+    transaction.on_commit(partial(settle, everything=True))
