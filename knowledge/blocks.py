@@ -73,7 +73,7 @@ class CaseStudyBodyBlock(blocks.StreamBlock):
             if child.block_type in ("paragraph", "quote", "table", "heading")
             for part in child.block.get_searchable_content(child.value)
         )
-        if not readable:
+        if not readable and not self.is_deferred_validation:  # a draft may have no text yet
             raise blocks.StreamBlockValidationError(
                 non_block_errors=ErrorList([ValidationError(_("Write the case study: the body has no text yet."))])
             )

@@ -1,0 +1,189 @@
+"""Forms for partners who are not web editors: a draft needs only a title, a submission names
+everything it still lacks at once, the dashboard shows the partnership's items, authors are added
+from the form, and the words are plain."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+from knowledge.models import CaseStudyPage, KnowledgeItemPage, TestimonialPage
+from knowledge.publishing.alliance import ALLIANCE_EDITORS
+from tests.factories import make_partnership, make_testimonial
+from tests.knowledge.test_partner_publishing import account, as_user, case_study_form, form_errors
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partnerships(library):
+    return (
+        make_partnership(library, title="Lyon–Bamako laboratory partnership", slug="lyon-bamako", south_country="ML"),
+        make_partnership(library, title="Dublin–Kisumu infection prevention", slug="dublin-kisumu", south_country="KE"),
+    )
+
+
+@pytest.fixture
+def people(partnerships, django_user_model):
+    a, b = partnerships
+    return {
+        "partner_a": account(django_user_model, "awa", a.partner_group.group),
+        "partner_b": account(django_user_model, "brian", b.partner_group.group),
+        "editor": account(django_user_model, "elena", Group.objects.get(name=ALLIANCE_EDITORS)),
+    }
+
+
+# Every field a partner's browser sends with only the title typed in and the rest emptied.
+EMPTY_FIELDS = {
+    "casestudypage": {
+        "summary": "",
+        "publication_date": "",
+        "tags": "",
+        "licence": "CC-BY-4.0",
+        "period_start": "",
+        "period_end": "",
+        "body": streamfield([]),
+        "authors": inline_formset([]),
+        "outcomes": inline_formset([]),
+        "attachments": inline_formset([]),
+    },
+    "lessonpage": {
+        "lesson": "",
+        "summary": "",
+        "publication_date": "",
+        "tags": "",
+        # An empty rich text editor sends null.
+        "context": "null",
+        "what_worked": "null",
+        "what_did_not": "null",
+        "recommendation": "null",
+        "case_study_links": inline_formset([]),
+    },
+    "testimonialpage": {
+        "quote": "",
+        "speaker": "",
+        "speaker_role": "",
+        "institution": "",
+        "given_on": "",
+        "summary": "",
+        "publication_date": "",
+        "tags": "",
+    },
+}
+
+
+def title_only(model_name: str, title: str, action: str | None = None) -> dict:
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": re.sub(r"\W+", "-", title.lower()).strip("-"),
+            "language": "en",
+            **EMPTY_FIELDS[model_name],
+            **({f"action-{action}": action} if action else {}),
+        }
+    )
+
+
+def add_url(model_name: str, partnership) -> str:
+    return reverse("wagtailadmin_pages:add", args=("knowledge", model_name, partnership.pk))
+
+
+# A draft needs only a title ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model_name", ["casestudypage", "lessonpage", "testimonialpage"])
+def test_a_partner_saves_a_draft_with_only_a_title(client, partnerships, people, model_name):
+    a, _b = partnerships
+    as_user(client, people["partner_a"])
+    response = client.post(add_url(model_name, a), title_only(model_name, "Notes for later"))
+    assert response.status_code == 302, form_errors(response)
+    page = KnowledgeItemPage.objects.get(title="Notes for later").specific
+    assert not page.live and page.partnership == a and page.get_parent().pk == a.pk
+    assert page.summary == "" and page.publication_date is None and not page.focus_areas.exists()
+    assert not page.workflow_in_progress
+
+    # The partner keeps working on it: the draft opens, saves again, previews and shows as a draft.
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    assert client.get(edit_url).status_code == 200
+    response = client.post(edit_url, title_only(model_name, "Notes for later, again") | {"slug": page.slug})
+    assert response.status_code == 302, form_errors(response)
+    view_draft = client.get(reverse("wagtailadmin_pages:view_draft", args=(page.pk,)))
+    assert view_draft.status_code == 200 and "Notes for later, again" in view_draft.content.decode()
+    preview_url = reverse("wagtailadmin_pages:preview_on_edit", args=(page.pk,))
+    assert client.post(preview_url, title_only(model_name, "Notes, previewed") | {"slug": page.slug}).json() == {
+        "is_valid": True,
+        "is_available": True,
+    }
+    preview = client.get(preview_url)
+    assert preview.status_code == 200 and "Notes, previewed" in preview.content.decode()
+    # Admin search indexes drafts too.
+    assert client.get(reverse("wagtailadmin_pages:search"), {"q": "notes"}).status_code == 200
+
+
+SUBMISSION_NEEDS = {
+    "casestudypage": ["Summary", "Publication date", "Focus areas", "Body"],
+    "lessonpage": [
+        "The lesson, in one sentence",
+        "Summary",
+        "Publication date",
+        "Focus areas",
+        "Context",
+        "What worked",
+        "What did not work",
+        "Recommendation",
+    ],
+    "testimonialpage": ["Quote", "Speaker", "Consent recorded", "Summary", "Publication date", "Focus areas"],
+}
+
+
+@pytest.mark.parametrize("model_name", ["casestudypage", "lessonpage", "testimonialpage"])
+def test_submitting_an_incomplete_draft_names_every_missing_field_at_once(client, partnerships, people, model_name):
+    a, _b = partnerships
+    as_user(client, people["partner_a"])
+    client.post(add_url(model_name, a), title_only(model_name, "Half-written"))
+    page = Page.objects.get(title="Half-written")
+
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        title_only(model_name, "Half-written", "submit") | {"slug": page.slug},
+    )
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    (summary,) = [m for m in messages if "please fill in" in m]
+    named = re.findall(r"“([^”]+)”", summary)
+    assert sorted(named) == sorted(SUBMISSION_NEEDS[model_name])
+    page.refresh_from_db()
+    assert not page.workflow_in_progress and not page.live  # nothing was submitted
+
+    # Creating and submitting in one go is refused the same way, and creates nothing.
+    response = client.post(add_url(model_name, a), title_only(model_name, "Straight to review", "submit"))
+    assert response.status_code == 200
+    assert "please fill in" in response.content.decode()
+    assert not Page.objects.filter(title="Straight to review").exists()
+
+
+def test_a_complete_draft_is_submitted_for_review(client, partnerships, people):
+    a, _b = partnerships
+    as_user(client, people["partner_a"])
+    client.post(add_url("casestudypage", a), title_only("casestudypage", "Grows into a case study"))
+    page = CaseStudyPage.objects.get(title="Grows into a case study")
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        case_study_form("Grows into a case study", page.slug, "submit"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    page.refresh_from_db()
+    assert page.workflow_in_progress and page.publication_date.isoformat() == "2025-03-01"
+
+
+def test_a_testimonial_without_consent_is_never_published(partnerships):
+    a, _b = partnerships
+    draft = make_testimonial(a, title="No consent yet", consent_recorded=False, live=False)
+    assert TestimonialPage.objects.get(pk=draft.pk).consent_recorded is False
+    with pytest.raises(ValidationError, match="consent"):
+        draft.save_revision().publish()
+    assert not TestimonialPage.objects.get(pk=draft.pk).live
