@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FocusArea, Institution, MemberAgency, Person
 from .publishing import hardening
+from .publishing.dashboard import add_partner_items_panel
 from .publishing.documents import serve_partnership_documents_once_published
 from .publishing.permissions import visible_in_choosers
 
@@ -82,3 +83,6 @@ hooks.register("construct_admin_api", hardening.register_admin_api_endpoints, or
 
 
 hooks.register("before_serve_document", serve_partnership_documents_once_published)
+
+
+hooks.register("construct_homepage_panels", add_partner_items_panel)

@@ -13,7 +13,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from knowledge.models import CaseStudyPage, KnowledgeItemPage, TestimonialPage
 from knowledge.publishing.alliance import ALLIANCE_EDITORS
-from tests.factories import make_partnership, make_testimonial
+from tests.factories import make_case_study, make_partnership, make_testimonial
 from tests.knowledge.test_partner_publishing import account, as_user, case_study_form, form_errors
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,60 @@ def test_a_testimonial_without_consent_is_never_published(partnerships):
     with pytest.raises(ValidationError, match="consent"):
         draft.save_revision().publish()
     assert not TestimonialPage.objects.get(pk=draft.pk).live
+
+
+# The partner's dashboard ------------------------------------------------------------------------
+
+
+def dashboard_sections(client) -> dict[str, str]:
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    return dict(re.findall(r'<section class="partner-items__state" data-state="(\w+)".*?>(.*?)</section>', html, re.S))
+
+
+def test_the_dashboard_shows_the_partnerships_items_by_state_and_how_to_add_more(client, partnerships, people):
+    a, b = partnerships
+    make_case_study(a, title="Published in Bamako")
+    make_case_study(b, title="Kisumu's own draft", live=False)
+    as_user(client, people["partner_a"])
+    for title in ("Still a draft", "Sent for review", "Sent back"):
+        client.post(add_url("casestudypage", a), title_only("casestudypage", title))
+    for title in ("Sent for review", "Sent back"):
+        page = Page.objects.get(title=title)
+        response = client.post(
+            reverse("wagtailadmin_pages:edit", args=(page.pk,)), case_study_form(title, page.slug, "submit")
+        )
+        assert response.status_code == 302, form_errors(response)
+    sent_back = Page.objects.get(title="Sent back")
+    as_user(client, people["editor"])
+    client.post(
+        reverse(
+            "wagtailadmin_pages:workflow_action",
+            args=(sent_back.pk, "reject", sent_back.current_workflow_task_state.pk),
+        ),
+        {"comment": "Please add a figure."},
+    )
+
+    as_user(client, people["partner_a"])
+    sections = dashboard_sections(client)
+    assert "Still a draft" in sections["draft"]
+    assert "Sent for review" in sections["in_review"]
+    assert "Sent back" in sections["changes_requested"]
+    assert "Published in Bamako" in sections["published"]
+    for state, titles in sections.items():
+        assert "Kisumu" not in titles, state
+    draft = Page.objects.get(title="Still a draft")
+    assert reverse("wagtailadmin_pages:edit", args=(draft.pk,)) in sections["draft"]
+
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Lyon–Bamako laboratory partnership" in home and "Dublin–Kisumu" not in home
+    for model_name, label in (
+        ("casestudypage", "Add a case study"),
+        ("lessonpage", "Add a lesson learned"),
+        ("testimonialpage", "Add a testimonial"),
+    ):
+        assert re.search(rf'href="{re.escape(add_url(model_name, a))}"[^>]*>.*?{label}</a>', home, re.S), label
+        assert client.get(add_url(model_name, a)).status_code == 200
+
+    # Editors, who are in no partnership, keep Wagtail's dashboard.
+    as_user(client, people["editor"])
+    assert dashboard_sections(client) == {}
