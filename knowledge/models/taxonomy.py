@@ -242,7 +242,12 @@ class Person(index.Indexed, models.Model):
         FieldPanel("orcid"),
         FieldPanel("photo"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        # The person chooser searches among the people the user may see (a filter on id).
+        index.FilterField("id"),
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -12,6 +12,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
@@ -25,7 +26,10 @@ from wagtail.snippets.views.chooser import (
     SnippetChooserViewSet,
     SnippetChosenMultipleView,
     SnippetChosenView,
+    SnippetCreateView,
 )
+
+from .people import PeopleCreationMixin, PersonCreationForm
 
 MEDIA_ACTIONS = ["choose", "change", "delete"]
 
@@ -182,12 +186,16 @@ class _VisiblePeopleMixin:
         return people_visible_to(self.request.user, super().get_object_list())
 
 
-class PeopleChooseView(_VisiblePeopleMixin, ChooseView):
+class PeopleChooseView(PeopleCreationMixin, _VisiblePeopleMixin, ChooseView):
     pass
 
 
-class PeopleChooseResultsView(_VisiblePeopleMixin, ChooseResultsView):
+class PeopleChooseResultsView(PeopleCreationMixin, _VisiblePeopleMixin, ChooseResultsView):
     pass
+
+
+class PeopleCreateView(PeopleCreationMixin, SnippetCreateView):
+    """Partners add people of their own institutions only (knowledge/publishing/people.py)."""
 
 
 class PeopleChosenView(SnippetChosenView):
@@ -205,6 +213,9 @@ class PeopleChooserViewSet(SnippetChooserViewSet):
     choose_results_view_class = PeopleChooseResultsView
     chosen_view_class = PeopleChosenView
     chosen_multiple_view_class = PeopleChosenMultipleView
+    create_view_class = PeopleCreateView
+    creation_form_class = PersonCreationForm
+    create_action_label = _("Add a person")
 
 
 # Settings snippets: their chooser is for those who manage them --------------------------------------

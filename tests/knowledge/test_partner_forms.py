@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
-from knowledge.models import CaseStudyPage, KnowledgeItemPage, TestimonialPage
+from knowledge.models import CaseStudyPage, KnowledgeItemPage, Person, TestimonialPage
 from knowledge.publishing.alliance import ALLIANCE_EDITORS
 from tests.factories import make_case_study, make_partnership, make_testimonial
 from tests.knowledge.test_partner_publishing import account, as_user, case_study_form, form_errors
@@ -244,3 +244,62 @@ def test_the_dashboard_shows_the_partnerships_items_by_state_and_how_to_add_more
     # Editors, who are in no partnership, keep Wagtail's dashboard.
     as_user(client, people["editor"])
     assert dashboard_sections(client) == {}
+
+
+# Adding an author from the form -----------------------------------------------------------------
+
+
+def test_a_partner_adds_an_author_of_their_own_institutions_from_the_chooser(client, partnerships, people):
+    a, b = partnerships
+    own, other = a.south_institutions.first(), b.south_institutions.first()
+    create_url = reverse("wagtailsnippetchoosers_knowledge_person:create")
+    choose_url = reverse("wagtailsnippetchoosers_knowledge_person:choose")
+    as_user(client, people["partner_a"])
+
+    modal = client.get(choose_url).json()["html"]
+    assert "Add a person" in modal and create_url in modal
+    offered = re.search(r'<select name="institution".*?</select>', modal, re.S).group(0)
+    assert own.name in offered and other.name not in offered
+
+    def add(**data):
+        response = client.post(create_url, {"name": "Aminata Diallo", "role": "Lab manager", **data})
+        assert response.status_code == 200
+        return response.json()
+
+    refused = add(institution=other.pk, orcid="")
+    assert refused["step"] == "reshow_creation_form" and "Select a valid choice" in refused["htmlFragment"]
+    assert "This field is required" in add(institution="", orcid="")["htmlFragment"]
+    assert "wrong check digit" in add(institution=own.pk, orcid="0000-0002-1825-0098")["htmlFragment"]
+    assert "sixteen characters" in add(institution=own.pk, orcid="12345")["htmlFragment"]
+    assert not Person.objects.filter(name="Aminata Diallo").exists()
+
+    chosen = add(institution=own.pk, orcid="https://orcid.org/0000-0002-1825-0097")
+    assert chosen["step"] == "chosen", chosen.get("htmlFragment")
+    assert chosen["result"]["string"] == "Aminata Diallo"
+    person = Person.objects.get(name="Aminata Diallo")
+    assert person.institution == own and person.orcid == "0000-0002-1825-0097"
+    assert str(person.pk) == str(chosen["result"]["id"])
+
+    assert "Aminata Diallo" in client.get(choose_url, {"q": "Aminata"}).json()["html"]
+
+    # The other partnership's partner never sees A's new colleague.
+    as_user(client, people["partner_b"])
+    chosen_url = reverse("wagtailsnippetchoosers_knowledge_person:chosen", args=(person.pk,))
+    assert client.get(chosen_url).status_code == 404
+    assert "Aminata Diallo" not in client.get(choose_url, {"q": "Aminata"}).json()["html"]
+    assert client.get(reverse("wagtailsnippets_knowledge_person:list")).status_code in (302, 403)
+    assert client.get(reverse("wagtailsnippets_knowledge_person:add")).status_code in (302, 403)
+
+
+def test_editors_add_people_of_any_institution_from_the_chooser(client, partnerships, people):
+    _a, b = partnerships
+    as_user(client, people["editor"])
+    response = client.post(
+        reverse("wagtailsnippetchoosers_knowledge_person:create"),
+        {"name": "Grace Achieng", "role": "", "institution": "", "orcid": ""},
+    )
+    assert response.json()["step"] == "chosen", re.findall(
+        r"error[^>]*>([^<]+)<", response.json().get("htmlFragment", "")
+    )
+    assert Person.objects.get(name="Grace Achieng").institution is None
+
