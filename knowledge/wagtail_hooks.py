@@ -11,6 +11,7 @@ from .publishing import hardening
 from .publishing.dashboard import add_partner_items_panel
 from .publishing.documents import serve_partnership_documents_once_published
 from .publishing.permissions import visible_in_choosers
+from .publishing.plain_words import submit_for_review
 
 hardening.install()
 
@@ -86,3 +87,4 @@ hooks.register("before_serve_document", serve_partnership_documents_once_publish
 
 
 hooks.register("construct_homepage_panels", add_partner_items_panel)
+hooks.register("construct_page_action_menu", submit_for_review)

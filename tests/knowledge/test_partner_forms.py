@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import Page
@@ -14,7 +15,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 from knowledge.models import CaseStudyPage, KnowledgeItemPage, Person, TestimonialPage
 from knowledge.publishing.alliance import ALLIANCE_EDITORS
 from tests.factories import make_case_study, make_partnership, make_testimonial
-from tests.knowledge.test_partner_publishing import account, as_user, case_study_form, form_errors
+from tests.knowledge.test_partner_publishing import account, as_user, case_study_form, form_errors, invite
 
 pytestmark = pytest.mark.django_db
 
@@ -303,3 +304,64 @@ def test_editors_add_people_of_any_institution_from_the_chooser(client, partners
     )
     assert Person.objects.get(name="Grace Achieng").institution is None
 
+
+# Plain words ------------------------------------------------------------------------------------
+
+
+def test_the_invitation_names_the_username_and_the_set_password_page_says_set_password(client, partnerships):
+    code, _output = invite("Awa.Traore@example.org", "--partnership", "lyon-bamako")
+    assert code == 0
+    body = mail.outbox[-1].body
+    assert "Your username: awa.traore@example.org" in body
+    assert "“Set password”" in body and "“Submit for review”" in body
+    link = re.search(r"http://testserver(/admin/password_reset/confirm/\S+/)", body).group(1)
+
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    page = client.get(form_url).content.decode()
+    assert re.search(r'<button type="submit" class="button">\s*Set password\s*</button>', page)
+    assert "Your username is <strong>awa.traore@example.org</strong>" in page
+    assert "Reset password" not in page
+    client.post(form_url, {"new_password1": "Sahel-2026-lab!", "new_password2": "Sahel-2026-lab!"})
+
+    login = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert re.search(r"<label[^>]*>\s*Username or e-mail address", login)
+    # Typed as in the invitation's address, capitals and all.
+    response = client.post(
+        reverse("wagtailadmin_login"), {"username": "Awa.Traore@example.org", "password": "Sahel-2026-lab!"}
+    )
+    assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+    client.logout()
+    response = client.post(reverse("wagtailadmin_login"), {"username": "Awa.Traore@example.org", "password": "wrong"})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_a_partner_reads_submit_for_review_and_changes_requested(client, partnerships, people):
+    a, _b = partnerships
+    partner = people["partner_a"]
+    as_user(client, partner)
+    client.post(add_url("casestudypage", a), title_only("casestudypage", "Plain words"))
+    page = Page.objects.get(title="Plain words")
+    edit_url = reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    editing = client.get(edit_url).content.decode()
+    assert re.search(r'name="action-submit"[^>]*>.*?Submit for review\s*<', editing, re.S)
+    assert "Submit to Alliance review" not in editing
+    assert "Submit for review" in client.get(add_url("lessonpage", a)).content.decode()
+
+    client.post(edit_url, case_study_form("Plain words", page.slug, "submit"))
+    page.refresh_from_db()
+    as_user(client, people["editor"])
+    mail.outbox.clear()
+    client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=(page.pk, "reject", page.current_workflow_task_state.pk)),
+        {"comment": "Please add the baseline figure."},
+    )
+    (message,) = [m for m in mail.outbox if partner.email in m.to]
+    assert message.subject == "Changes requested: “Plain words”"
+    assert "elena requested changes to “Plain words”" in message.body
+    assert "What to change: “Please add the baseline figure.”" in message.body
+    assert "rejected" not in message.subject + message.body
+
+    as_user(client, partner)
+    editing = client.get(edit_url).content.decode()
+    assert re.search(r'name="action-submit"[^>]*>.*?Submit for review again\s*<', editing, re.S)
+    assert "Plain words" in dashboard_sections(client)["changes_requested"]
