@@ -1,6 +1,8 @@
 """Taxonomy in the admin: one menu group where editors manage the vocabularies; and the admin
 hardening for partner accounts (knowledge/publishing/hardening.py)."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -88,3 +90,8 @@ hooks.register("before_serve_document", serve_partnership_documents_once_publish
 
 hooks.register("construct_homepage_panels", add_partner_items_panel)
 hooks.register("construct_page_action_menu", submit_for_review)
+
+
+@hooks.register("insert_editor_js")
+def autosave_waits_for_a_title():
+    return format_html('<script src="{}"></script>', static("knowledge/admin/autosave_needs_a_title.js"))
