@@ -6,7 +6,6 @@ types are single queries. Each item lives under its partnership's page.
 
 import datetime
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,6 +22,7 @@ from wagtail.search import index
 
 from .. import serializers as api
 from ..blocks import RICH_TEXT_FEATURES, CaseStudyBodyBlock
+from ..widgets import ChecklistWithFilter
 from .item_forms import KnowledgeItemForm
 from .partnerships import PartnershipPage
 
@@ -88,8 +88,8 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("language")]),
         # Required to publish, not to save a draft (Wagtail asks for every non-null field on save).
-        FieldPanel("focus_areas", widget=forms.CheckboxSelectMultiple, required_on_save=False),
-        FieldPanel("countries"),
+        FieldPanel("focus_areas", widget=ChecklistWithFilter, required_on_save=False),
+        FieldPanel("countries", widget=ChecklistWithFilter),
         FieldPanel("tags"),
         FieldPanel("image"),
     ]
