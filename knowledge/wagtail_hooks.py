@@ -1,5 +1,6 @@
-"""Taxonomy in the admin: one menu group where editors manage the vocabularies; and the admin
-hardening for partner accounts (knowledge/publishing/hardening.py)."""
+"""Taxonomy in the admin: one menu group where editors manage the vocabularies; the admin
+hardening for partner accounts (knowledge/publishing/hardening.py); and what partners see: their
+dashboard panel, plain words, an editor that autosaves only what it can save."""
 
 from django.templatetags.static import static
 from django.utils.html import format_html
