@@ -1,7 +1,10 @@
 """Taxonomy in the admin: one menu group where editors manage the vocabularies; the admin
-hardening for partner accounts (knowledge/publishing/hardening.py); and what partners see of
-their items' review (knowledge/publishing/feedback.py, notifications.py)."""
+hardening for partner accounts (knowledge/publishing/hardening.py); and what partners see: their
+dashboard panel, their items' review (knowledge/publishing/feedback.py, notifications.py), plain
+words, an editor that autosaves only what it can save."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
@@ -9,9 +12,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FocusArea, Institution, MemberAgency, Person
 from .publishing import feedback, hardening
+from .publishing.dashboard import add_partner_items_panel
 from .publishing.documents import serve_partnership_documents_once_published
 from .publishing.notifications import remember_unpublication_reason
 from .publishing.permissions import visible_in_choosers
+from .publishing.plain_words import submit_for_review
 
 hardening.install()
 
@@ -90,3 +95,11 @@ hooks.register("before_serve_page", hardening.refuse_signed_in_readers_without_a
 hooks.register("construct_homepage_panels", feedback.add_changes_requested_panel)
 hooks.register("before_edit_page", feedback.show_requested_changes)
 hooks.register("before_unpublish_page", remember_unpublication_reason)
+
+hooks.register("construct_homepage_panels", add_partner_items_panel)
+hooks.register("construct_page_action_menu", submit_for_review)
+
+
+@hooks.register("insert_editor_js")
+def autosave_waits_for_a_title():
+    return format_html('<script src="{}"></script>', static("knowledge/admin/autosave_needs_a_title.js"))
