@@ -17,6 +17,7 @@ run: setup  ## install, migrate, load the demo content, then serve on http://127
 
 setup: install  ## everything but serving; safe to run again
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py place_renditions  # renditions of images not yet public out of the public folder
 	$(PY) manage.py load_demo
 	$(PY) manage.py update_index --verbosity 0  # the admin's own search
 	$(PY) manage.py search_index update --no-progress  # the public search: queued changes, then anything missing

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
@@ -13,10 +15,13 @@ from home.views import favicon, robots_txt
 from knowledge.api import api_router
 from knowledge.feeds import latest_items_feed, search_feed
 from knowledge.oai.views import oai_pmh
+from knowledge.publishing import media
 from knowledge.publishing import tags as partner_tags
 from knowledge.views import permalink
 from search import export as search_export
 from search import views as search_views
+
+CHECKED_MEDIA = re.escape(settings.CHECKED_MEDIA_URL.lstrip("/"))
 
 urlpatterns = [
     # Before Wagtail's own, which answered every tag in the site to any admin user.
@@ -41,12 +46,24 @@ urlpatterns = [
     path("oai/", oai_pmh, name="oai_pmh"),
 ]
 
+# Original images and the renditions of images not yet public: always through the checking
+# views, which serve them only to those who may see the image (a web server in front sends these
+# paths here, never to the folder).
+urlpatterns += [
+    re_path(rf"^{CHECKED_MEDIA}original_images/(?P<name>.+)$", media.original_image, name="original_image"),
+    re_path(
+        rf"^{CHECKED_MEDIA}protected_images/(?P<image_id>[0-9]+)/(?P<name>[^/]+)$",
+        media.protected_rendition,
+        name="protected_rendition",
+    ),
+]
+
 if settings.SERVE_MEDIA:
-    # Uploaded images served by Django itself: for one machine with no web server or object
-    # storage in front. Documents never go this way (WAGTAILDOCS_SERVE_METHOD).
+    # Public renditions served by Django itself: for one machine with no web server or object
+    # storage in front. Documents never go this way (WAGTAILDOCS_SERVE_METHOD), nor originals.
     urlpatterns.append(
         re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?:original_images|images)/.*)$",
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>images/.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

@@ -1,7 +1,9 @@
 """The Wagtail API v2 at /api/v2/: pages, images and documents, for other systems to read our items.
 
 Wagtail's own viewsets already limit pages to live, public pages of the site and documents
-to collections the public may see; knowledge items add their fields through `api_fields`.
+to collections the public may see; images and documents in a partnership's collection are
+listed and described only once a live public page uses them, or to those who may choose them
+(knowledge/publishing/visibility.py). Knowledge items add their fields through `api_fields`.
 """
 
 import unicodedata
@@ -10,12 +12,16 @@ from django.core.exceptions import ValidationError
 from wagtail.api.v2.filters import FieldsFilter, SearchFilter
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.serializers import TagsField
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents.api.v2.serializers import DocumentSerializer
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.serializers import ImageSerializer
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from .models import CaseStudyPage, KnowledgeItemPage, TestimonialPage
+from .publishing.visibility import visible_to
 
 # Wagtail hands these to SQL and to the database search engine as they come, and past these
 # bounds SQLite failed with a 500: an offset past 64 bits, or search text that breaks the FTS5
@@ -125,11 +131,42 @@ PREFETCH = {
 }
 
 
-class KnowledgeImagesAPIViewSet(HostileInputMixin, ImagesAPIViewSet):
+class PrefetchedTagsField(TagsField):
+    """Tag names from the prefetched tags (Wagtail's field asks the database once per item)."""
+
+    def to_representation(self, value):
+        return sorted(tag.name for tag in value.all())
+
+
+class PrefetchedTagsMixin:
+    def build_property_field(self, field_name, model_class):
+        field_class, kwargs = super().build_property_field(field_name, model_class)
+        return (PrefetchedTagsField if field_class is TagsField else field_class), kwargs
+
+
+class KnowledgeImageSerializer(PrefetchedTagsMixin, ImageSerializer):
+    pass
+
+
+class KnowledgeDocumentSerializer(PrefetchedTagsMixin, DocumentSerializer):
+    pass
+
+
+class UploadsMixin:
+    """A partnership's unpublished uploads are neither listed nor described (a 404, as for an
+    unknown id); the tags every item shows come in one query for the whole listing."""
+
+    def get_queryset(self):
+        return visible_to(super().get_queryset(), self.request.user).prefetch_related("tags")
+
+
+class KnowledgeImagesAPIViewSet(HostileInputMixin, UploadsMixin, ImagesAPIViewSet):
+    base_serializer_class = KnowledgeImageSerializer
     filter_backends = _checked(ImagesAPIViewSet.filter_backends)
 
 
-class KnowledgeDocumentsAPIViewSet(HostileInputMixin, DocumentsAPIViewSet):
+class KnowledgeDocumentsAPIViewSet(HostileInputMixin, UploadsMixin, DocumentsAPIViewSet):
+    base_serializer_class = KnowledgeDocumentSerializer
     filter_backends = _checked(DocumentsAPIViewSet.filter_backends)
 
 

@@ -53,12 +53,18 @@ class DocumentLinkBlock(blocks.StructBlock):
         template = "knowledge/blocks/document.html"
 
 
+TABLE_OPTIONS = {"language": "en-US"}
+
+
 class CaseStudyBodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES, label=_("Paragraph"))
     image = FigureBlock()
     quote = QuoteBlock()
-    table = TableBlock(label=_("Table"), template="knowledge/blocks/table.html")
+    # Handsontable, the table editor, names its languages "en-US"; Wagtail passes the interface's
+    # language ("en"), which it does not know (a console error on every table). Wagtail ships only
+    # its English dictionary; the table's own labels follow the interface language regardless.
+    table = TableBlock(label=_("Table"), template="knowledge/blocks/table.html", table_options=TABLE_OPTIONS)
     document = DocumentLinkBlock()
 
     class Meta:
@@ -73,7 +79,7 @@ class CaseStudyBodyBlock(blocks.StreamBlock):
             if child.block_type in ("paragraph", "quote", "table", "heading")
             for part in child.block.get_searchable_content(child.value)
         )
-        if not readable:
+        if not readable and not self.is_deferred_validation:  # a draft may have no text yet
             raise blocks.StreamBlockValidationError(
                 non_block_errors=ErrorList([ValidationError(_("Write the case study: the body has no text yet."))])
             )

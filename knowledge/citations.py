@@ -146,7 +146,8 @@ def csl_item(page: KnowledgeItemPage, source: CitationSource) -> dict:
         "genre": str(page.specific_class._meta.verbose_name).capitalize(),
         "title": page.title,
         "author": authors,
-        "issued": {"date-parts": [[published.year, published.month, published.day]]},
+        # A draft's preview may have no date yet.
+        "issued": {"date-parts": [[published.year, published.month, published.day]] if published else []},
         "publisher": source.publisher,
         "URL": source.permalink(page.pk),
         "accessed": {"date-parts": [[source.accessed.year, source.accessed.month, source.accessed.day]]},

@@ -48,7 +48,8 @@ class ItemMetadata:
 
     @property
     def citation_date(self) -> str:
-        return self.page.publication_date.strftime("%Y/%m/%d")
+        date = self.page.publication_date  # empty only in the preview of a draft
+        return date.strftime("%Y/%m/%d") if date else ""
 
     @property
     def og_locale(self) -> str:
@@ -69,7 +70,7 @@ class ItemMetadata:
             "name": page.title,
             "abstract": page.summary,
             "description": page.summary,
-            "datePublished": page.publication_date.isoformat(),
+            "datePublished": page.publication_date.isoformat() if page.publication_date else None,
             "inLanguage": page.language,
             "author": [_json_ld_author(author) for author in self.authors],
             "about": [_json_ld_focus_area(area, self.library_url) for area in self.focus_areas],

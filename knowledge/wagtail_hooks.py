@@ -1,15 +1,22 @@
-"""Taxonomy in the admin: one menu group where editors manage the vocabularies; and the admin
-hardening for partner accounts (knowledge/publishing/hardening.py)."""
+"""Taxonomy in the admin: one menu group where editors manage the vocabularies; the admin
+hardening for partner accounts (knowledge/publishing/hardening.py); and what partners see: their
+dashboard panel, their items' review (knowledge/publishing/feedback.py, notifications.py), plain
+words, an editor that autosaves only what it can save."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Country, FocusArea, Institution, MemberAgency, Person
-from .publishing import hardening
+from .publishing import feedback, hardening
+from .publishing.dashboard import add_partner_items_panel
 from .publishing.documents import serve_partnership_documents_once_published
+from .publishing.notifications import remember_unpublication_reason
 from .publishing.permissions import visible_in_choosers
+from .publishing.plain_words import submit_for_review
 
 hardening.install()
 
@@ -83,3 +90,16 @@ hooks.register("construct_admin_api", hardening.register_admin_api_endpoints, or
 
 hooks.register("before_serve_document", serve_partnership_documents_once_published)
 hooks.register("before_serve_page", hardening.refuse_signed_in_readers_without_access)
+
+# An editor's request for changes, where the partner works; the reason for an unpublication.
+hooks.register("construct_homepage_panels", feedback.add_changes_requested_panel)
+hooks.register("before_edit_page", feedback.show_requested_changes)
+hooks.register("before_unpublish_page", remember_unpublication_reason)
+
+hooks.register("construct_homepage_panels", add_partner_items_panel)
+hooks.register("construct_page_action_menu", submit_for_review)
+
+
+@hooks.register("insert_editor_js")
+def autosave_waits_for_a_title():
+    return format_html('<script src="{}"></script>', static("knowledge/admin/autosave_needs_a_title.js"))

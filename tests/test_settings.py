@@ -74,7 +74,8 @@ def test_postgresql_and_object_storage_are_chosen_by_environment():
     shown = json.loads(result.stdout)
     assert shown["engine"] == "django.db.backends.postgresql"
     assert (shown["name"], shown["host"]) == ("knowledge", "db.internal")
-    assert shown["storage"] == "storages.backends.s3.S3Storage"
+    # django-storages' S3 storage, with originals and protected renditions addressed through the site.
+    assert shown["storage"] == "knowledge.publishing.s3_storage.CheckedS3Storage"
     assert shown["hsts"] >= 31536000 and shown["debug"] is False and shown["serve_media"] is False
 
 

@@ -136,12 +136,19 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env_str("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-# Serve uploaded images from Django (one machine, no web server in front). Off in production
-# unless SERVE_MEDIA=true; with object storage the storage's own URLs are used instead.
+# Serve public image renditions (`images/`) from Django (one machine, no web server in front).
+# Off in production unless SERVE_MEDIA=true; with object storage the bucket serves them.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Original images and the renditions of a partnership's images not yet public are served only by
+# the site's checking views, at this path whatever MEDIA_URL says (knowledge/publishing/media.py).
+CHECKED_MEDIA_URL = MEDIA_URL if MEDIA_URL.startswith("/") else "/media/"
+# Behind nginx: the `internal` location those views hand allowed files to (X-Accel-Redirect),
+# e.g. "/internal-media/"; unset, Django streams them itself.
+MEDIA_X_ACCEL_REDIRECT = env_str("MEDIA_X_ACCEL_REDIRECT", "")
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The media folder, with originals and protected renditions addressed through the site.
+    "default": {"BACKEND": "knowledge.publishing.storage.CheckedMediaStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -153,6 +160,8 @@ WAGTAIL_SITE_NAME = env_str("SITE_NAME", "ESTHER Knowledge Hub")
 # images fail on networks that block it. Wagtail shows its default avatar instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Partners sign in with the username their invitation names, or the address it went to.
+WAGTAILADMIN_USER_LOGIN_FORM = "knowledge.publishing.plain_words.UsernameOrEmailLoginForm"
 # The admin's page search: Wagtail's database backend, without its per-save full-table pass on SQLite.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.admin_search_backend"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -47,8 +47,10 @@ STORAGES = {
 if env_str("AWS_STORAGE_BUCKET_NAME"):
     # Object storage for media when several app servers share uploads. django-storages
     # reads AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME and the credentials from the environment.
+    # The bucket serves only `images/` (public renditions) to the public: originals and
+    # protected renditions go through the site's checking views (README, docs/SECURITY.md).
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "knowledge.publishing.s3_storage.CheckedS3Storage",
         "OPTIONS": {
             "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL"),

@@ -6,7 +6,6 @@ types are single queries. Each item lives under its partnership's page.
 
 import datetime
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,6 +22,8 @@ from wagtail.search import index
 
 from .. import serializers as api
 from ..blocks import RICH_TEXT_FEATURES, CaseStudyBodyBlock
+from ..widgets import ChecklistWithFilter
+from .item_forms import KnowledgeItemForm
 from .partnerships import PartnershipPage
 
 year_validators = [MinValueValidator(1990), MaxValueValidator(2100)]
@@ -54,7 +55,8 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
         help_text=_("The partnership page this item is published under."),
     )
     summary = models.TextField(_("summary"), max_length=600, help_text=_("Two or three sentences, shown in listings."))
-    publication_date = models.DateField(_("publication date"), default=datetime.date.today, db_index=True)
+    # Null only in drafts: a draft may lack anything but its title; publishing validates it.
+    publication_date = models.DateField(_("publication date"), default=datetime.date.today, null=True, db_index=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH)
     focus_areas = ParentalManyToManyField(
         "knowledge.FocusArea", verbose_name=_("focus areas"), related_name="knowledge_items"
@@ -74,8 +76,10 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
         null=True,
         blank=True,
         related_name="+",
+        help_text=_("Shown on the item's card in listings and when the item is shared, not on the item page."),
     )
 
+    base_form_class = KnowledgeItemForm
     is_creatable = False
     parent_page_types = ["knowledge.PartnershipPage"]
     subpage_types: list[str] = []
@@ -83,8 +87,9 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
     metadata_panels = [
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("publication_date"), FieldPanel("language")]),
-        FieldPanel("focus_areas", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("countries"),
+        # Required to publish, not to save a draft (Wagtail asks for every non-null field on save).
+        FieldPanel("focus_areas", widget=ChecklistWithFilter, required_on_save=False),
+        FieldPanel("countries", widget=ChecklistWithFilter),
         FieldPanel("tags"),
         FieldPanel("image"),
     ]
@@ -110,6 +115,10 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
         verbose_name_plural = _("knowledge items")
 
     def save(self, *args, **kwargs) -> None:
+        if self.live and kwargs.get("clean", True) and (problems := self.publication_problems()):
+            # The last guard of publication, beside the full validation Page.save runs on what
+            # goes live (the form checks the same at submission, where the page is not yet live).
+            raise ValidationError(problems)
         parent = self.get_parent() if self.path else None
         if parent is not None and parent.specific_class is PartnershipPage:
             self.partnership_id = parent.pk
@@ -134,6 +143,16 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
 
         return citation_response(self, request, format)
 
+    def publication_problems(self) -> dict[str, str]:
+        """What publication needs beyond each field's own requirement: field name -> message.
+        Checked when the item is submitted for review or published, never for a draft."""
+        return {}
+
+    @property
+    def is_published(self) -> bool:
+        """On the site now. The preview of an item never saved has no id (and `live` at its default)."""
+        return bool(self.pk and self.live)
+
     @property
     def type_label(self) -> str:
         return self.specific_class._meta.verbose_name
@@ -143,8 +162,8 @@ class KnowledgeItemPage(RoutablePageMixin, Page):
         return self.specific_class.TYPE_SLUG
 
     @property
-    def year(self) -> int:
-        return self.publication_date.year
+    def year(self) -> int | None:
+        return self.publication_date.year if self.publication_date else None
 
 
 class CaseStudyPage(KnowledgeItemPage):
@@ -321,8 +340,13 @@ class TestimonialPage(KnowledgeItemPage):
     TYPE_SLUG = "testimonial"
 
     quote = models.TextField(_("quote"), max_length=2000)
+    # Null only in drafts, like the publication date.
     speaker = models.ForeignKey(
-        "knowledge.Person", verbose_name=_("speaker"), on_delete=models.PROTECT, related_name="testimonials"
+        "knowledge.Person",
+        verbose_name=_("speaker"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="testimonials",
     )
     speaker_role = models.CharField(_("speaker's role at the time"), max_length=150, blank=True)
     institution = models.ForeignKey(
@@ -371,12 +395,13 @@ class TestimonialPage(KnowledgeItemPage):
         verbose_name = _("testimonial")
         verbose_name_plural = _("testimonials")
 
-    def clean(self) -> None:
-        super().clean()
+    def publication_problems(self) -> dict[str, str]:
+        problems = super().publication_problems()
         if not self.consent_recorded:
-            raise ValidationError(
-                {"consent_recorded": _("A testimonial can only be kept once the speaker's consent is recorded.")}
+            problems["consent_recorded"] = _(
+                "A testimonial can only be published once the speaker's consent is recorded."
             )
+        return problems
 
     def save(self, *args, **kwargs) -> None:
         if self.institution_id is None and self.speaker_id is not None:

@@ -245,7 +245,7 @@ class Person(index.Indexed, models.Model):
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
-        # The person chooser searches among the people a partner may see (a filter on ids).
+        # The person chooser searches among the people the user may see (a filter on id).
         index.FilterField("id"),
     ]
 

@@ -35,7 +35,10 @@ from wagtail.snippets.views.chooser import (
     SnippetChooserViewSet,
     SnippetChosenMultipleView,
     SnippetChosenView,
+    SnippetCreateView,
 )
+
+from .people import PeopleCreationMixin, PersonCreationForm
 
 MEDIA_ACTIONS = ["choose", "change", "delete"]
 
@@ -254,12 +257,16 @@ class _VisiblePeopleMixin:
         return people_visible_to(self.request.user, super().get_object_list())
 
 
-class PeopleChooseView(_VisiblePeopleMixin, ChooseView):
+class PeopleChooseView(PeopleCreationMixin, _VisiblePeopleMixin, ChooseView):
     pass
 
 
-class PeopleChooseResultsView(_VisiblePeopleMixin, ChooseResultsView):
+class PeopleChooseResultsView(PeopleCreationMixin, _VisiblePeopleMixin, ChooseResultsView):
     pass
+
+
+class PeopleCreateView(PeopleCreationMixin, SnippetCreateView):
+    """Partners add people of their own institutions only (knowledge/publishing/people.py)."""
 
 
 class PeopleChosenView(SnippetChosenView):
@@ -277,6 +284,9 @@ class PeopleChooserViewSet(SnippetChooserViewSet):
     choose_results_view_class = PeopleChooseResultsView
     chosen_view_class = PeopleChosenView
     chosen_multiple_view_class = PeopleChosenMultipleView
+    create_view_class = PeopleCreateView
+    creation_form_class = PersonCreationForm
+    create_action_label = _("Add a person")
 
 
 # Settings snippets: their chooser is for those who manage them --------------------------------------

@@ -93,6 +93,7 @@ def invite_partner(email: str, partnership: PartnershipPage) -> tuple[object, bo
     path = reverse("wagtailadmin_password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     context = {
         "partnership": partnership,
+        "username": user.get_username(),
         "set_password_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path,
         "login_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("wagtailadmin_login"),
         "new_account": created,

@@ -61,17 +61,22 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: int = 60) -> No
 def demo_site(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("demo-site")
     database = workdir / "db.sqlite3"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ELASTICSEARCH"))},
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(workdir / "media"),
         "SEARCH_INDEX_DIR": str(workdir / "search-index"),
+        # The site's e-mails as files the tests read, with links to this server.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(workdir / "mail"),
+        "WAGTAILADMIN_BASE_URL": url,
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["update_index"], ["search_index", "update"]):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
@@ -80,10 +85,9 @@ def demo_site(tmp_path_factory):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url + "/", server)
-        yield SimpleNamespace(url=url, db=sqlite3.connect(database, check_same_thread=False))
+        yield SimpleNamespace(url=url, db=sqlite3.connect(database, check_same_thread=False), mail=workdir / "mail")
     finally:
         server.terminate()
         server.wait(timeout=10)

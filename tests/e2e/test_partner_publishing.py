@@ -27,6 +27,10 @@ def manage(demo_site, *args: str) -> str:
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(Path(database).parent / "media"),
+        "SEARCH_INDEX_DIR": str(Path(database).parent / "search-index"),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(demo_site.mail),
+        "WAGTAILADMIN_BASE_URL": demo_site.url,
     }
     done = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
@@ -85,8 +89,9 @@ def test_a_partner_submits_a_case_study_for_alliance_review(demo_site, partner, 
 
     # The sidebar's page explorer starts at the partner's own partnership.
     page.get_by_role("button", name="Pages", exact=True).click()
+    sidebar = page.get_by_role("complementary", name="Sidebar")  # the dashboard names the partnership too
     with page.expect_navigation():
-        page.get_by_role("link", name=partnership_title).click()
+        sidebar.get_by_role("link", name=partnership_title).click()
     page.wait_for_url(f"{admin}/pages/{partnership_id}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(partnership_title[:20], timeout=WAIT)
 
@@ -123,7 +128,7 @@ def test_a_partner_submits_a_case_study_for_alliance_review(demo_site, partner, 
     # The action menu offers submission for review, and no way to publish.
     page.get_by_role("button", name="More actions").click()
     submit = page.get_by_role("button", name=re.compile("Submit"))
-    expect(submit).to_have_text(re.compile("Submit to Alliance review"), timeout=WAIT)
+    expect(submit).to_have_text(re.compile("Submit for review"), timeout=WAIT)
     expect(page.get_by_role("button", name=re.compile("Publish", re.IGNORECASE))).to_have_count(0)
     expect(page.locator("[name='action-publish']")).to_have_count(0)
     with page.expect_navigation():
@@ -177,3 +182,66 @@ def test_a_partner_submits_a_case_study_for_alliance_review(demo_site, partner, 
         [str(page_id)],
     ).fetchall() == [("in_progress", "Alliance review", partner)]
     screenshot(page, "partner-submitted")
+
+
+EDITOR = "elena.preview"
+EDITOR_PASSWORD = "alliance-review-2025"  # noqa: S105 (a throw-away account on a throw-away database)
+
+
+@pytest.fixture
+def editor(demo_site):
+    """An alliance editor's username, created as an administrator would."""
+    manage(
+        demo_site,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+        "from knowledge.publishing.alliance import ALLIANCE_EDITORS; "
+        f"user = get_user_model().objects.create_user({EDITOR!r}, 'elena@example.org', {EDITOR_PASSWORD!r}); "
+        "user.groups.add(Group.objects.get(name=ALLIANCE_EDITORS))",
+    )
+    return EDITOR
+
+
+def test_an_editor_sees_the_page_in_the_preview_panel(demo_site, editor, browser_page, screenshot):
+    page, admin = browser_page, demo_site.url + "/admin"
+    problems = []
+
+    def note_policy_violations(message) -> None:
+        # Chromium logs a refused frame or script in the console of the page that holds the frame.
+        if re.search(r"Content.Security.Policy|Refused to", message.text, re.IGNORECASE):
+            problems.append(message.text)
+
+    page.on("console", note_policy_violations)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page_id, title = demo_site.db.execute(
+        """SELECT p.id, p.title FROM wagtailcore_page p
+           JOIN knowledge_casestudypage c ON c.knowledgeitempage_ptr_id = p.id
+           WHERE p.live = 1 ORDER BY p.id LIMIT 1"""
+    ).fetchone()
+
+    page.goto(admin + "/login/")
+    page.get_by_label("Username").fill(editor)
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{admin}/pages/{page_id}/edit/")
+
+    # The panel shows the page as it stands...
+    page.get_by_role("button", name="Toggle preview").click()
+    preview = page.frame_locator("#w-preview-iframe")
+    expect(preview.get_by_role("heading", level=1)).to_have_text(title, timeout=WAIT)
+    # Wagtail's editor starts watching the form for changes 2 s after it loads (w-unsaved's
+    # initialDelay): what is typed before then reaches neither the preview nor autosave.
+    page.wait_for_timeout(2500)
+    # ...and follows the form: the preview is rendered from what the editor types, a draft.
+    draft_title = f"{title} (revised)"
+    title_box = page.get_by_role("textbox", name=re.compile(r"^Title\*?$"))
+    title_box.press("End")
+    title_box.press_sequentially(" (revised)")  # typed, as a person does
+    expect(preview.get_by_role("heading", level=1)).to_have_text(draft_title, timeout=WAIT)
+    expect(preview.locator(".item-meta")).to_contain_text("Draft of changes, not published yet")
+    frame_url = page.locator("#w-preview-iframe").get_attribute("src")
+    assert f"/admin/pages/{page_id}/edit/preview/" in frame_url and "in_preview_panel=true" in frame_url
+    screenshot(page, "editor-preview-panel")
+    assert problems == []

@@ -244,4 +244,3 @@ def test_json_and_csl_json_keep_hostile_text_whole_and_parseable(client, hostile
     assert len(items) == 5 and all(item["summary"] == HOSTILE_SUMMARY for item in items)
     records = json.loads(body(client.get(EXPORT.format("csl-json"), hostile)))
     assert len(records) == 5 and all(record["abstract"] == HOSTILE_SUMMARY for record in records)
-

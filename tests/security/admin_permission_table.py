@@ -1517,6 +1517,13 @@ CHECKS: list[Check] = [
         variant="private",
     ),
     C(
+        "wagtailsnippetchoosers_knowledge_person:choose_results",
+        query="q=Keita",
+        get="login ok ok ok ok",
+        post="login 405 405 405 405",
+        why="searching among the people the user may see (it answered partners 500)",
+    ),
+    C(
         "wagtailsnippetchoosers_knowledge_person:chosen",
         ("@person",),
         get="login ok 404 ok ok",
@@ -1532,9 +1539,18 @@ CHECKS: list[Check] = [
     ),
     C(
         "wagtailsnippetchoosers_knowledge_person:create",
-        get="login denied denied 404 404",
-        post="login denied denied 404 404",
+        get="login ok ok ok ok",
+        post="login ok ok done done",
         data={"name": "Hijacked"},
+        why="partners add authors from the form, of their own institutions only: without one, refused",
+    ),
+    C(
+        "wagtailsnippetchoosers_knowledge_person:create",
+        get="login ok ok ok ok",
+        post="login done ok done done",
+        data={"name": "Hijacked", "institution": "@institution"},
+        why="A's institution: B's partner is refused (the form does not offer it)",
+        variant="a-institution",
     ),
     # Search synonyms (Settings) ------------------------------------------------------------------
     C("wagtailsnippets_search_searchsynonym:list", get="login denied denied ok ok", post="login denied denied 405 405"),

@@ -6,9 +6,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_case_study, make_lesson
+from knowledge.publishing.alliance import ALLIANCE_EDITORS
+from tests.factories import make_case_study, make_lesson, make_partnership
+from tests.knowledge.test_partner_publishing import case_study_form
 
 pytestmark = pytest.mark.django_db
 
@@ -103,11 +107,71 @@ def test_the_admin_pages_anyone_can_reach_keep_the_strict_policy(client):
         assert policy(response)["frame-ancestors"] == ["'none'"], url
 
 
-def test_the_preview_panel_may_frame_a_preview_from_the_admin_itself(admin_client, item):
-    response = admin_client.get(f"/admin/pages/{item.pk}/edit/preview/")
+def preview_in_the_panel(client, preview_url: str, form: dict):
+    """What the editor's preview panel does (Wagtail's preview controller): it POSTs the form to
+    the preview URL, then loads that URL in its iframe, a GET with `in_preview_panel=true`."""
+    posted = client.post(preview_url, form)
+    assert posted.json() == {"is_valid": True, "is_available": True}
+    return client.get(preview_url, {"in_preview_panel": "true"})
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("elena", "elena@example.org", "pw")
+    user.groups.add(Group.objects.get(name=ALLIANCE_EDITORS))
+    return user
+
+
+@pytest.fixture
+def partner(django_user_model, partnership):
+    user = django_user_model.objects.create_user("awa", "awa@example.org", "pw")
+    user.groups.add(partnership.partner_group.group)
+    return user
+
+
+@pytest.mark.parametrize("who", ["superuser", "editor", "partner"])
+def test_the_preview_panel_may_frame_the_preview_of_an_edited_page(client, admin_user, editor, partner, item, who):
+    client.force_login({"superuser": admin_user, "editor": editor, "partner": partner}[who])
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(item.pk,))
+    response = preview_in_the_panel(client, url, case_study_form("Surgical site infections, draft", item.slug))
     assert response.status_code == 200
+    assert "Surgical site infections, draft" in response.content.decode()  # the page, not an error
     assert response["X-Frame-Options"] == "SAMEORIGIN"
+    csp = policy(response)
+    assert csp["frame-ancestors"] == ["'self'"]
+    # Otherwise the public page's own policy: the preview breaks where the public page would.
+    assert csp["script-src"] == ["'self'"] and csp["style-src"] == ["'self'"] and csp["frame-src"] == ["'none'"]
+
+
+def test_the_preview_panel_may_frame_the_preview_of_a_new_page(client, partner, partnership):
+    client.force_login(partner)
+    url = reverse("wagtailadmin_pages:preview_on_add", args=("knowledge", "casestudypage", partnership.pk))
+    response = preview_in_the_panel(client, url, case_study_form("Ward champions in Bamako", "ward-champions"))
+    assert response.status_code == 200
+    assert "Ward champions in Bamako" in response.content.decode()
     assert policy(response)["frame-ancestors"] == ["'self'"]
+
+
+def test_no_one_else_gets_a_preview_or_a_framable_page(client, admin_client, django_user_model, item, library):
+    other = make_partnership(library, title="Dublin–Kisumu infection prevention", slug="dublin-kisumu")
+    outsider = django_user_model.objects.create_user("brian", "brian@example.org", "pw")
+    outsider.groups.add(other.partner_group.group)
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=(item.pk,))
+    form = case_study_form("Hijacked preview", item.slug)
+    # Anonymous visitors and another partnership's partner are refused before anything renders.
+    for user in (None, outsider):
+        if user is not None:
+            client.force_login(user)
+        assert client.post(url, form).status_code in (302, 403)
+        refused = client.get(url, {"in_preview_panel": "true"})
+        assert refused.status_code in (302, 403)
+        assert "Hijacked preview" not in refused.content.decode()
+    # The public page itself stays unframable, for a signed-in editor as for anyone.
+    for browser in (client, admin_client):
+        response = browser.get(item.url)
+        assert response.status_code == 200
+        assert policy(response)["frame-ancestors"] == ["'none'"]
+        assert response["X-Frame-Options"] == "DENY"
 
 
 def cache_control(response) -> set[str]:
@@ -115,8 +179,10 @@ def cache_control(response) -> set[str]:
 
 
 def test_pages_shown_to_a_signed_in_user_are_never_stored_by_a_shared_cache(admin_client, item):
-    for url in [*public_pages(item), "/admin/", f"/admin/pages/{item.pk}/edit/preview/", "/api/search/?q=x"]:
-        response = admin_client.get(url)
+    preview_url = f"/admin/pages/{item.pk}/edit/preview/"
+    preview = preview_in_the_panel(admin_client, preview_url, case_study_form("A draft title", item.slug))
+    for url in [*public_pages(item), "/admin/", preview_url, "/api/search/?q=x"]:
+        response = preview if url == preview_url else admin_client.get(url)
         assert response.status_code == 200, url
         assert {"private", "no-store"} <= cache_control(response), (url, response.get("Cache-Control"))
         assert "public" not in cache_control(response)

@@ -81,3 +81,40 @@ def test_the_alliances_own_documents_are_served_as_before(client, partnerships):
 
     document = upload(Collection.get_first_root_node(), title="Charter")
     assert fetch(client, document).status_code == 200
+
+
+def api(client, path, user=None):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return client.get(f"/api/v2/documents/{path}")
+
+
+def test_the_api_neither_lists_nor_describes_a_draft_attachment(
+    client, partnerships, django_user_model, django_capture_on_commit_callbacks
+):
+    a, b = partnerships
+    document = upload(a.partner_group.collection)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case_study(a, title="Audit tool in draft", body=attaching(document), live=False)
+
+    for user in (None, user_in(django_user_model, "brian", b.partner_group.group)):
+        listing = api(client, "", user).json()
+        assert document.pk not in [item["id"] for item in listing["items"]]
+        assert "audit-tool" not in str(listing)
+        assert api(client, f"{document.pk}/", user).status_code == 404
+        assert api(client, f"find/?id={document.pk}", user).status_code == 404
+    awa = user_in(django_user_model, "awa", a.partner_group.group)
+    assert api(client, f"{document.pk}/", awa).status_code == 200
+
+
+def test_the_api_describes_it_once_a_published_page_uses_it(client, partnerships, django_capture_on_commit_callbacks):
+    a, _b = partnerships
+    document = upload(a.partner_group.collection)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_case_study(a, title="Audit tool published", body=attaching(document))
+
+    assert document.pk in [item["id"] for item in api(client, "").json()["items"]]
+    response = api(client, f"{document.pk}/")
+    assert response.status_code == 200
+    assert client.get(response.json()["meta"]["download_url"]).status_code == 200

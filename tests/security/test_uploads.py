@@ -26,7 +26,8 @@ from django.urls import clear_url_caches, reverse
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import UploadedFile
+from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Collection, UploadedFile
 
 pytestmark = pytest.mark.django_db
 
@@ -455,12 +456,22 @@ def test_documents_are_served_only_through_wagtails_view(client, uploaded, serve
             assert pdf.url == f"/documents/{pdf.pk}/{pdf.filename}"
             assert client.get(settings.MEDIA_URL + pdf.file.name).status_code == 404
             assert client.get(settings.MEDIA_URL + csv.file.name).status_code == 404
-            image_status = client.get(settings.MEDIA_URL + image.file.name).status_code
-            assert image_status == (200 if serve_media else 404)
+            # Public renditions are plain files Django serves only with SERVE_MEDIA (else the web
+            # server in front does); originals always go through the checking view, which gives
+            # a partnership's unused image to no one else (test_partnership_images.py).
+            logo = Image.objects.create(
+                title="Alliance logo", collection=Collection.get_first_root_node(), file=get_test_image_file()
+            )
+            public_rendition = logo.get_rendition("max-100x100")
+            assert client.get(public_rendition.url).status_code == (200 if serve_media else 404)
+            assert client.get(logo.file.url).status_code == 200
+            assert image.file.url == settings.MEDIA_URL + image.file.name
+            assert client.get(image.file.url).status_code == 404
 
             # Unused partnership documents are served to those who may choose them (and to the
             # public once a published page uses them: test_partnership_documents.py).
             client.force_login(partner)
+            assert client.get(image.file.url).status_code == 200
             response = client.get(pdf.url)
             assert response.status_code == 200
             assert response["Content-Disposition"].startswith("inline")  # PDFs open in the browser...
