@@ -51,9 +51,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-messages: install  ## refresh locale/fr from the code and compile it (the .mo is committed: no gettext needed to run)
+messages: install  ## refresh locale/fr from the code and compile it with locale/en (Wagtail words reworded, kept by hand) (the .mo is committed: no gettext needed to run)
 	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=test-artifacts --ignore=media
-	$(PY) manage.py compilemessages -l fr --ignore=.venv
+	$(PY) manage.py compilemessages -l fr -l en --ignore=.venv
 
 requirements: install  ## re-pin requirements.txt and requirements-dev.txt from the .in files
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe requirements.in -o requirements.txt

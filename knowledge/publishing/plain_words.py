@@ -4,9 +4,18 @@ invitation went to as well as the username it names."""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from wagtail.admin.action_menu import SubmitForModerationMenuItem
 from wagtail.admin.forms.auth import LoginForm
 from wagtail.models import WorkflowState
+
+# Wagtail's own words for a review that sent an item back, in its status panel, workflow history and
+# page history. English reads them from locale/en (a small hand-kept catalogue that rewords only
+# these), French from the site's catalogue, which keeps them because they are marked here.
+WAGTAIL_WORDS_REWORDED = {
+    gettext_noop("Needs changes"): "Changes requested",
+    gettext_noop("Rejected"): "Changes requested",
+}
 
 
 class SubmitForReviewMenuItem(SubmitForModerationMenuItem):

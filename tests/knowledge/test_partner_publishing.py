@@ -180,7 +180,9 @@ def test_partner_drafts_and_submits_editor_asks_for_changes_then_approves_and_la
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Hand hygiene audits in Bamako" in dashboard  # ...on their dashboard, with the comment in the history
     workflow_history = client.get(reverse("wagtailadmin_pages:workflow_history", args=(page.pk,))).content.decode()
-    assert "Needs changes" in workflow_history
+    # Wagtail's "Needs changes" and "Rejected", in the partners' words (locale/en).
+    assert "Changes requested" in workflow_history
+    assert "Needs changes" not in workflow_history and "Rejected" not in workflow_history
     detail = client.get(
         reverse("wagtailadmin_pages:workflow_history_detail", args=(page.pk, page.workflow_states.first().pk))
     ).content.decode()
