@@ -1,8 +1,11 @@
+import shutil
+
 import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import translation
 
+from search.engines import get_engine
 from search.engines.bitsets import clause_sets, facet_indexes, ranked_lists, related_lists
 from search.engines.version import forget_changes
 from search.engines.vocabulary import vocabulary
@@ -53,6 +56,34 @@ def isolated_state():
     related_lists.clear()
     forget_changes()  # change ids come back in the next test's database
     forget_synonyms()
+
+
+@pytest.fixture(scope="session")
+def empty_search_index(tmp_path_factory):
+    """An empty tantivy index, made once and copied for each test (a copy is a few small files)."""
+    from search.engines.tantivy_engine import TantivyEngine
+
+    folder = tmp_path_factory.mktemp("empty-search-index") / "index"
+    TantivyEngine(folder).rebuild([], lambda n: None)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def search_index_of_its_own(request):
+    """With the tantivy engine, each test starts with an empty index in a folder of its own: the
+    index, unlike the database, is not rolled back after a test, and ids come back in the next
+    test's database."""
+    if settings.SEARCH_ENGINE != "tantivy":
+        yield
+        return
+    folder = request.getfixturevalue("tmp_path") / "search-index"
+    shutil.copytree(request.getfixturevalue("empty_search_index"), folder)
+    previous = settings.SEARCH_INDEX_DIR
+    settings.SEARCH_INDEX_DIR = folder
+    get_engine.cache_clear()
+    yield
+    settings.SEARCH_INDEX_DIR = previous
+    get_engine.cache_clear()
 
 
 @pytest.fixture

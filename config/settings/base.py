@@ -194,11 +194,16 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 # ------------------------------------------------------------------------------------------------
 
-# Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL
-# points at an Elasticsearch 8 or 9 cluster.
+# Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL points
+# at an Elasticsearch 8 or 9 cluster; SEARCH_ENGINE=tantivy|database|elasticsearch chooses.
+# tantivy (an index in SEARCH_INDEX_DIR) is to become the default once it is benchmarked (issue 18).
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
-SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
+SEARCH_ENGINE = env_str("SEARCH_ENGINE", "elasticsearch" if ELASTICSEARCH_URL else "database")
+if SEARCH_ENGINE not in ("tantivy", "database", "elasticsearch"):
+    raise ValueError(f"SEARCH_ENGINE must be tantivy, database or elasticsearch, not {SEARCH_ENGINE!r}.")
+# The tantivy engine's index: a folder the site's user can write (engines/tantivy_folder.py).
+SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
 SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
 

@@ -21,6 +21,10 @@ assert DATABASES["default"]  # noqa: S101 (parsed from DATABASE_URL by base)
 # The search's shared cache beside the benchmark's database, apart from the site's.
 if CACHES["search"]["BACKEND"].endswith("FileBasedCache"):  # with SEARCH_CACHE=database, its own table
     CACHES["search"]["LOCATION"] = str(Path(DATABASES["default"]["NAME"]).parent / "search-cache")
+# The benchmark measures the database engine's machinery (search/benchmark/measure.py reads its
+# state); measuring tantivy there is the next step of issue 18. Its index, if chosen, stays here.
+SEARCH_ENGINE = env_str("SEARCH_ENGINE", "database")
+SEARCH_INDEX_DIR = Path(DATABASES["default"]["NAME"]).parent / "search-index"
 # One client address sends every request: limits stay in force (their cost is measured) but
 # high enough never to answer 429.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "1000000/m")

@@ -4,6 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
+from .env import env_str
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
@@ -14,10 +15,12 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="esther-test-media-"))
 if CACHES["search"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405 (SEARCH_CACHE=database: a table)
     CACHES["search"]["LOCATION"] = tempfile.mkdtemp(prefix="esther-test-search-cache-")  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
-# Tests use the database engine unless a test asks for another; with ELASTICSEARCH_URL set, the
-# search behaviour suite runs against that cluster as well, on throw-away indexes of its own.
-SEARCH_ENGINE = "database"
+# Tests use the default engine unless a test asks for another or SEARCH_ENGINE says so (with
+# tantivy, each test gets an empty index of its own: tests/conftest.py); the search behaviour suite
+# runs on every engine, Elasticsearch too when ELASTICSEARCH_URL is set (on throw-away indexes).
+SEARCH_ENGINE = env_str("SEARCH_ENGINE", "database")
 SEARCH_INDEX_PREFIX = "esther-test"
+SEARCH_INDEX_DIR = Path(tempfile.mkdtemp(prefix="esther-test-search-index-"))
 # Rate limits would stop tests that send many searches; tests/security/test_rate_limit.py switches
 # them on where they are the subject.
 RATE_LIMIT_ENABLED = False

@@ -1,4 +1,4 @@
-"""The engine a setting chooses: Elasticsearch when ELASTICSEARCH_URL is set, else the database."""
+"""The engine a setting chooses (SEARCH_ENGINE): tantivy, the database, or Elasticsearch."""
 
 from functools import cache
 
@@ -20,6 +20,10 @@ def get_engine() -> SearchEngine:
             timeout=settings.SEARCH_TIMEOUT,
             api_key=settings.ELASTICSEARCH_API_KEY,
         )
+    if settings.SEARCH_ENGINE == "tantivy":
+        from .tantivy_engine import TantivyEngine
+
+        return TantivyEngine(settings.SEARCH_INDEX_DIR)
     from .database import DatabaseEngine
 
     return DatabaseEngine()

@@ -68,6 +68,7 @@ def demo_site(tmp_path_factory):
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(workdir / "media"),
+        "SEARCH_INDEX_DIR": str(workdir / "search-index"),
         # The site's e-mails as files the tests read, with links to this server.
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(workdir / "mail"),

@@ -84,13 +84,15 @@ def hostile_site(demo_site, tmp_path_factory):
     database = workdir / "db.sqlite3"
     with sqlite3.connect(database) as copy:
         demo_site.db.backup(copy)
-    if (Path(demo_database).parent / "media").exists():
-        shutil.copytree(Path(demo_database).parent / "media", workdir / "media")
+    for folder in ("media", "search-index"):  # the copy's uploads and search index, apart from the demo's
+        if (Path(demo_database).parent / folder).exists():
+            shutil.copytree(Path(demo_database).parent / folder, workdir / folder)
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ELASTICSEARCH"))},
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(workdir / "media"),
+        "SEARCH_INDEX_DIR": str(workdir / "search-index"),
     }
     out = workdir / "hostile.json"
     done = subprocess.run(

@@ -27,6 +27,7 @@ def manage(demo_site, *args: str) -> str:
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
         "MEDIA_ROOT": str(Path(database).parent / "media"),
+        "SEARCH_INDEX_DIR": str(Path(database).parent / "search-index"),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(demo_site.mail),
         "WAGTAILADMIN_BASE_URL": demo_site.url,

@@ -12,12 +12,14 @@ import pytest
 from search.engines import get_engine
 from tests.factories import make_case_study, make_lesson, make_partnership, make_testimonial
 
-ENGINES = ["database"] + (["elasticsearch"] if os.environ.get("ELASTICSEARCH_URL") else [])
+ENGINES = ["database", "tantivy"] + (["elasticsearch"] if os.environ.get("ELASTICSEARCH_URL") else [])
 
 
 @pytest.fixture(params=ENGINES)
-def engine(request, settings, db):
+def engine(request, settings, db, tmp_path):
     settings.SEARCH_ENGINE = request.param
+    if request.param == "tantivy":
+        settings.SEARCH_INDEX_DIR = tmp_path / "search-index"  # a real index, in a folder of its own
     if request.param == "elasticsearch":
         settings.ELASTICSEARCH_URL = os.environ["ELASTICSEARCH_URL"]
         settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:8]}"

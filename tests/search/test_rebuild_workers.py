@@ -57,6 +57,7 @@ def manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ELASTICSEARCH"))},
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url,
+        "SEARCH_ENGINE": "database",  # these tests read the database engine's tables
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from search.engines import get_engine
 from search.engines.bitsets import (
     RECIPES,
     SHARED,
@@ -146,7 +147,9 @@ def test_a_process_brings_the_shared_facet_sets_up_to_date_after_a_publication(e
     assert carried[2] == {"KE": 57, "ML": 2, "SN": 1}
 
 
-def test_the_rebuild_command_says_it_warmed_the_index(library, one_of_each):
+def test_the_rebuild_command_says_it_warmed_the_index(library, one_of_each, settings):
+    settings.SEARCH_ENGINE = "database"
+    get_engine.cache_clear()
     out = io.StringIO()
     call_command("search_index", "rebuild", "--workers", "1", stdout=out)
     assert "Then read the facet sets every process shares and warmed 0 of 0 recent searches in" in out.getvalue()

@@ -26,7 +26,7 @@ def titles(engine, text: str) -> list[str]:
 
 def test_a_reader_after_a_publication_finds_the_recent_searches_brought_up_to_date(engine, corpus, committed):
     if engine.name != "database":
-        pytest.skip("the Elasticsearch cluster keeps its own caches")
+        pytest.skip("only the database engine keeps caches of its own")
     assert "Hand hygiene audits on surgical wards" in titles(engine, "hygiene audits")
     page = corpus["hygiene"]
     page.title = "Hand hygiene audits on surgical and maternity wards"
@@ -59,7 +59,7 @@ def test_a_failure_to_warm_never_fails_the_index_update(engine, corpus, committe
 
 def test_search_index_update_warms_the_recent_searches_too(engine, corpus):
     if engine.name != "database":
-        pytest.skip("the Elasticsearch cluster keeps its own caches")
+        pytest.skip("only the database engine keeps caches of its own")
     titles(engine, "hygiene audits")
     page = corpus["hygiene"]
     page.title = "Hand hygiene audits, applied by the command"

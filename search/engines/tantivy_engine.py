@@ -1,0 +1,374 @@
+"""The embedded engine on tantivy (Lucene's design, in Rust): an index in a folder.
+
+BM25 over the folded and stemmed fields with boosts (engines/tantivy_schema.py), phrase queries
+over positions, fuzzy terms for typos, terms aggregations over fast fields for facets, and
+more-like-this. The folder, its generations and its one writer are engines/tantivy_folder.py.
+Queries are built from the parsed text (search/query.py) term by term: user text never reaches
+tantivy's query parser, so no input can form query syntax.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import tantivy
+from django.utils.functional import cached_property
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from tantivy import Occur, Order, Query
+
+from ..analysis import stems_in_every_language
+from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery, parse_text
+from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
+from .highlight import highlight
+from .tantivy_folder import WRITER_WAIT, IndexFolder
+from .tantivy_schema import (
+    FOLDED_FIELDS,
+    LANGUAGES,
+    SPELLING_FIELDS,
+    STEMMED_FIELDS,
+    Analysers,
+    build_schema,
+    stemmed_field,
+    to_tantivy,
+)
+from .vocabulary import allowed_edits, is_vocabulary_word
+
+FUZZY_WEIGHT = 0.5  # a typo costs relevance: exact and stemmed matches rank above fuzzy ones
+FACET_SIZE = 1000
+MORE_LIKE_THIS_TERMS = 12
+# Words in more than this share of the items say nothing about an item (as in the database engine).
+MORE_LIKE_THIS_COMMON = 0.3
+AUTOCOMPLETE_MIN_PREFIX = 2
+REBUILD_PROGRESS_EVERY = 100
+
+
+@dataclass
+class ClauseQuery:
+    """One clause of the user's text as a tantivy query, and the words it matches, for highlights."""
+
+    query: Query
+    words: set[str] = field(default_factory=set)
+    stems: set[str] = field(default_factory=set)
+
+
+class Vocabulary:
+    """The index's own term dictionary, read through one searcher: which words it knows, and the
+    closest known words to one it does not (typos, "did you mean")."""
+
+    def __init__(self, searcher: tantivy.Searcher):
+        self.searcher = searcher
+        self._corrections: dict[str, list[str]] = {}
+
+    def known(self, word: str) -> bool:
+        return any(self.searcher.doc_freq(name, word) for name in FOLDED_FIELDS)
+
+    def corrections(self, word: str, limit: int = 3) -> list[str]:
+        """Indexed words within the allowed edits, closest and most common first. Like
+        Elasticsearch's suggesters, the first letter is taken as typed."""
+        if word not in self._corrections:
+            self._corrections[word] = self._closest(word, 3)
+        return self._corrections[word][:limit]
+
+    def _closest(self, word: str, limit: int) -> list[str]:
+        edits = allowed_edits(word)
+        if not edits:
+            return []
+        candidates: Counter = Counter()
+        for name in SPELLING_FIELDS:
+            for term, documents in self.searcher.terms_with_prefix(name, word[0]):
+                if abs(len(term) - len(word)) <= edits and term != word and is_vocabulary_word(term):
+                    candidates[term] += documents
+        found = process.extract(word, list(candidates), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4)
+        found = sorted(((term, distance) for term, distance, _ in found), key=lambda p: (p[1], -candidates[p[0]]))
+        return [term for term, _ in found[:limit]]
+
+
+class TantivyEngine(SearchEngine):
+    name = "tantivy"
+
+    def __init__(self, path, writer_wait: float = WRITER_WAIT):
+        self.analysers = Analysers()
+        self.folder = IndexFolder(path, self.analysers, writer_wait)
+
+    @cached_property
+    def schema(self) -> tantivy.Schema:
+        return build_schema()
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def upsert(self, documents: list[dict]) -> None:
+        if not documents:
+            return
+        with self.folder.writer() as writer:
+            for document in documents:
+                # A delete applies to what was added before it: the new version stays.
+                writer.delete_documents_by_term("id", document["id"])
+                writer.add_document(to_tantivy(document))
+
+    def delete(self, ids: Iterable[int]) -> None:
+        ids = list(ids)
+        if not ids or self.folder.current_name() is None:  # no index: nothing to remove
+            return
+        with self.folder.writer() as writer:
+            for pk in ids:
+                writer.delete_documents_by_term("id", pk)
+
+    def rebuild(self, prepared: Iterable[dict], progress: Callable[[int], None]) -> None:
+        """A new generation beside the live one; readers switch to it once it is committed."""
+        with self.folder.new_generation() as writer:
+            pending = 0
+            for document in prepared:
+                writer.add_document(to_tantivy(document))
+                pending += 1
+                if pending == REBUILD_PROGRESS_EVERY:
+                    progress(pending)
+                    pending = 0
+            if pending:
+                progress(pending)
+
+    def indexed_versions(self) -> dict[int, str]:
+        if self.folder.current_name() is None:
+            return {}  # nothing indexed yet: `check` lists every item as missing, `update` adds them
+        searcher = self.folder.searcher()
+        if not searcher.num_docs:
+            return {}
+        hits = searcher.search(Query.all_query(), limit=searcher.num_docs, count=False).hits
+        versions = {}
+        for _score, address in hits:
+            stored = searcher.doc(address)
+            versions[stored.get_first("id")] = stored.get_first("version")
+        return versions
+
+    # Queries ---------------------------------------------------------------------------------
+
+    def _term(self, name: str, value, boost: float = 1.0) -> Query:
+        query = Query.term_query(self.schema, name, value)
+        return query if boost == 1.0 else Query.boost_query(query, boost)
+
+    def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery) -> list[Query]:
+        """A word folded in every text field and, stemmed by each language, in its fields."""
+        queries = [self._term(name, word, boost * weight) for name, boost in FOLDED_FIELDS.items()]
+        for language in LANGUAGES:
+            for stem in dict.fromkeys(self.analysers.stemmed(typed, language)):
+                queries += [
+                    self._term(stemmed_field(name, language), stem, boost * weight)
+                    for name, boost in STEMMED_FIELDS.items()
+                ]
+        out.words.add(word)
+        out.stems |= stems_in_every_language(word)
+        return queries
+
+    def _word(self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery) -> list[Query]:
+        """A single word; when the index does not know it and it has five letters or more, also
+        the known words within the allowed edits (as the database engine corrects them, stemmed
+        too) and tantivy's fuzzy terms (typos in the first letter as well), at half weight."""
+        queries = self._exact(typed, word, 1.0, out)
+        edits = allowed_edits(word)
+        if edits and not vocabulary.known(word):
+            for correction in vocabulary.corrections(word):
+                queries += self._exact(correction, correction, FUZZY_WEIGHT, out)
+            for name in SPELLING_FIELDS:
+                fuzzy = Query.fuzzy_term_query(self.schema, name, word, distance=edits, transposition_cost_one=True)
+                queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * FOLDED_FIELDS[name]))
+        return queries
+
+    def _phrase(self, words: list[str], out: ClauseQuery) -> list[Query]:
+        out.words.update(words)
+        return [
+            Query.boost_query(Query.phrase_query(self.schema, name, words), FOLDED_FIELDS[name])
+            for name in SPELLING_FIELDS
+        ]
+
+    def _clause(self, clause: Clause, vocabulary: Vocabulary) -> ClauseQuery | None:
+        """Any of the clause's alternatives (the word or phrase typed, or a synonym)."""
+        out = ClauseQuery(Query.empty_query())
+        queries: list[Query] = []
+        for alternative in clause.alternatives:
+            typed = " ".join(alternative.words)
+            words = self.analysers.folded(typed)
+            if len(words) > 1:  # a quoted phrase, a multi-word synonym, or `hiv/aids`
+                queries += self._phrase(words, out)
+            elif words:
+                queries += self._word(typed, words[0], vocabulary, out)
+        if not queries:
+            return None
+        out.query = Query.boolean_query([(Occur.Should, q) for q in queries])
+        return out
+
+    def _filters(self, query: SearchQuery) -> dict[str, Query]:
+        """What each active facet filter allows: values of one facet OR-ed."""
+        filters = {}
+        for facet in FACETS:
+            values = query.chosen(facet)
+            if values:
+                name = FACET_FIELDS[facet]
+                if facet == "year":
+                    filters[facet] = Query.term_set_query(self.schema, name, [int(v) for v in values])
+                else:
+                    filters[facet] = Query.term_set_query(self.schema, name, [str(v) for v in values])
+        if query.year_from or query.year_to:
+            # The range belongs to the year facet: its counts show the other years too.
+            years = Query.range_query(self.schema, "year", tantivy.FieldType.Integer, query.year_from, query.year_to)
+            filters["year"] = Query.boolean_query(
+                [(Occur.Must, years)] + ([(Occur.Must, filters["year"])] if "year" in filters else [])
+            )
+        return filters
+
+    @staticmethod
+    def _text(clauses: list[ClauseQuery], require_all: bool) -> Query | None:
+        if not clauses:
+            return None
+        occur = Occur.Must if require_all else Occur.Should
+        return Query.boolean_query([(occur, clause.query) for clause in clauses])
+
+    @staticmethod
+    def _combined(text: Query | None, filters: dict[str, Query], leave_out: str | None = None) -> Query:
+        parts = [(Occur.Must, text)] if text is not None else []
+        parts += [(Occur.Must, condition) for name, condition in filters.items() if name != leave_out]
+        return Query.boolean_query(parts) if parts else Query.all_query()
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
+        searcher = self.folder.searcher()  # one consistent view of the index for the whole search
+        vocabulary = Vocabulary(searcher)
+        clauses = [c for c in (self._clause(clause, vocabulary) for clause in parsed.clauses) if c]
+        filters = self._filters(query)
+
+        relaxed = False
+        text = self._text(clauses, True)
+        result = self._page(searcher, self._combined(text, filters), query, ranked=bool(clauses))
+        if result.count == 0 and len(clauses) > 1:
+            relaxed = True
+            text = self._text(clauses, False)
+            result = self._page(searcher, self._combined(text, filters), query, ranked=True)
+
+        words = {w for c in clauses for w in c.words}
+        word_stems = {s for c in clauses for s in c.stems}
+        hits = [self._hit(searcher.doc(address), words, word_stems) for _key, address in result.hits]
+        suggestion = self._suggestion(searcher, vocabulary, parsed, filters) if parsed else None
+        return EngineResults(
+            total=result.count,
+            hits=hits,
+            facets=self._facet_counts(searcher, text, filters),
+            suggestion=suggestion,
+            relaxed=relaxed,
+        )
+
+    @staticmethod
+    def _page(searcher: tantivy.Searcher, combined: Query, query: SearchQuery, ranked: bool):
+        if ranked and query.sort == "relevance":
+            return searcher.search(combined, limit=query.page_size, offset=query.offset, count=True)
+        return searcher.search(
+            combined,
+            limit=query.page_size,
+            offset=query.offset,
+            count=True,
+            order_by_field="date_order",
+            order=Order.Asc if query.sort == "oldest" else Order.Desc,
+        )
+
+    @staticmethod
+    def _hit(stored: tantivy.Document, words: set[str], word_stems: set[str]) -> Hit:
+        values = stored.to_dict()
+
+        def first(name: str, default=""):
+            return values.get(name, [default])[0]
+
+        summary, language = first("summary"), first("language")
+        return Hit(
+            id=first("id"),
+            title=first("title"),
+            url=first("url"),
+            type=first("type"),
+            summary=summary,
+            language=language,
+            publication_date=datetime.date.fromisoformat(first("publication_date")),
+            focus_areas=values.get("focus_areas", []),
+            countries=values.get("countries", []),
+            highlights=highlight(f"{summary}\n{first('body')}", language, words, word_stems) if words else [],
+        )
+
+    @staticmethod
+    def _facet_counts(
+        searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Query]
+    ) -> dict[str, list[FacetCount]]:
+        """Each facet counts the matches under every filter but its own: the facets without a
+        filter in one aggregation, each filtered facet in one of its own."""
+        groups: list[tuple[str | None, list[str]]] = [(None, [f for f in FACETS if f not in filters])]
+        groups += [(facet, [facet]) for facet in FACETS if facet in filters]
+        counts: dict[str, list[FacetCount]] = {}
+        for leave_out, facets in groups:
+            if not facets:
+                continue
+            aggregations = {facet: {"terms": {"field": FACET_FIELDS[facet], "size": FACET_SIZE}} for facet in facets}
+            answer = searcher.aggregate(TantivyEngine._combined(text, filters, leave_out), aggregations)
+            for facet in facets:
+                found = [(str(b["key"]), b["doc_count"]) for b in answer.get(facet, {}).get("buckets", [])]
+                found.sort(key=lambda pair: (-pair[1], pair[0]))
+                counts[facet] = [FacetCount(value, count) for value, count in found if count]
+        return counts
+
+    def _suggestion(
+        self, searcher: tantivy.Searcher, vocabulary: Vocabulary, parsed: ParsedText, filters: dict[str, Query]
+    ) -> str | None:
+        """ "Did you mean", as the database engine does it: each word of three letters or more
+        the index does not know replaced by the closest known word within the allowed edits,
+        offered only when the corrected text finds something under the same filters."""
+        words, changed = [], False
+        for word in parsed.words:
+            folded = self.analysers.folded(word)
+            if len(folded) == 1 and len(folded[0]) >= 3 and not vocabulary.known(folded[0]):
+                corrections = vocabulary.corrections(folded[0], limit=1)
+                if corrections:
+                    words.append(corrections[0])
+                    changed = True
+                    continue
+            words.append(word)
+        if not changed:
+            return None
+        suggestion = " ".join(words)
+        clauses = [c for c in (self._clause(clause, vocabulary) for clause in parse_text(suggestion).clauses) if c]
+        found = searcher.search(self._combined(self._text(clauses, True), filters), limit=1, count=True).count
+        return suggestion if found else None
+
+    def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Titles with every typed word, the last one as a prefix (`surgical saf`)."""
+        words = self.analysers.folded(prefix)
+        if not words or len(words[-1]) < AUTOCOMPLETE_MIN_PREFIX:
+            return []
+        searcher = self.folder.searcher()
+        # Folded tokens are letters and digits only: nothing in them is regex syntax.
+        parts = [(Occur.Must, self._term("title", word)) for word in words[:-1]]
+        parts.append((Occur.Must, Query.regex_query(self.schema, "title", f"{words[-1]}.*")))
+        found = searcher.search(Query.boolean_query(parts), limit=limit, count=False)
+        suggestions = []
+        for _score, address in found.hits:
+            stored = searcher.doc(address)
+            suggestions.append(Suggestion(stored.get_first("title"), stored.get_first("url"), stored.get_first("type")))
+        return suggestions
+
+    def more_like_this(self, item_id: int, limit: int = 4) -> list[int]:
+        """Items sharing the item's distinctive words (in two items or more, and in fewer than
+        30% of them), over title, summary and body."""
+        searcher = self.folder.searcher()
+        found = searcher.search(self._term("id", item_id), limit=1, count=False).hits
+        if not found:
+            return []
+        stored = searcher.doc(found[0][1]).to_dict()
+        fields = {name: stored[name] for name in ("title", "summary", "body") if stored.get(name)}
+        if not fields:
+            return []
+        like = Query.more_like_this_document_fields_query(
+            self.schema,
+            fields,
+            min_doc_frequency=2,
+            max_doc_frequency=max(2, int(searcher.num_docs * MORE_LIKE_THIS_COMMON)),
+            min_term_frequency=1,
+            max_query_terms=MORE_LIKE_THIS_TERMS,
+            min_word_length=4,
+        )
+        query = Query.boolean_query([(Occur.Must, like), (Occur.MustNot, self._term("id", item_id))])
+        return [searcher.doc(address).get_first("id") for _score, address in searcher.search(query, limit=limit).hits]

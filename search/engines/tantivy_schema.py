@@ -1,0 +1,122 @@
+"""The tantivy index's schema and analysis: the search document as tantivy stores it.
+
+Text is indexed twice, as Elasticsearch's mapping does (engines/elasticsearch_mapping.py):
+- folded (`title`, `summary`, `body`, `partnership_title`, `tags`): split on anything that is not
+  a letter or digit, lower case, accents folded (`Santé` -> `sante`); stored, for hits and
+  highlights. Phrases, typo tolerance, autocomplete and "did you mean" read these.
+- stemmed in the item's own language (`title_fr`, `summary_fr`, `body_fr`, ...): the same, with
+  Snowball's stemmer between lower case and folding, so the stemmer sees the real word. An item
+  fills only its language's fields; a query word is analysed by each language's analyser and
+  looked up in that language's fields: `laboratoires` finds a French `laboratoire`, `audit` an
+  English `audits`, with no cross-language stemming noise.
+Facets are raw (untokenised) fast fields, counted with terms aggregations.
+"""
+
+import datetime
+
+import tantivy
+from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
+
+LANGUAGES = {"en": "english", "fr": "french", "pt": "portuguese", "es": "spanish"}
+FOLDED = "folded"
+# Where a word may match and how much each place counts (the Elasticsearch engine's weights).
+FOLDED_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0, "partnership_title": 1.0, "tags": 1.0}
+STEMMED_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0}
+# Words that typos, phrases and "did you mean" look at: the item's own text.
+SPELLING_FIELDS = ("title", "summary", "body")
+# Raw keyword fields: the facets (with `year`, an integer) and what a hit shows.
+KEYWORD_FIELDS = ("type", "language", "partnership", "focus_areas", "countries", "regions")
+STORED_ONLY = ("url", "publication_date", "version")
+# No token longer than this reaches the index (a pasted URL or hash would only bloat it).
+MAX_TOKEN = 40
+
+
+def stemmed_field(field: str, language: str) -> str:
+    return f"{field}_{language}"
+
+
+def _folded() -> tantivy.TextAnalyzer:
+    return (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(MAX_TOKEN))
+        .filter(Filter.lowercase())
+        .filter(Filter.ascii_fold())
+        .build()
+    )
+
+
+def _stemmed(language: str) -> tantivy.TextAnalyzer:
+    return (
+        TextAnalyzerBuilder(Tokenizer.simple())
+        .filter(Filter.remove_long(MAX_TOKEN))
+        .filter(Filter.lowercase())
+        .filter(Filter.stemmer(LANGUAGES[language]))
+        .filter(Filter.ascii_fold())
+        .build()
+    )
+
+
+class Analysers:
+    """The analysers by tokenizer name, registered on every Index object (tantivy keeps their
+    names in the schema, not the analysers themselves), and used on the query side."""
+
+    def __init__(self):
+        self.by_name = {FOLDED: _folded(), **{f"stemmed_{code}": _stemmed(code) for code in LANGUAGES}}
+
+    def register(self, index: tantivy.Index) -> tantivy.Index:
+        for name, analyser in self.by_name.items():
+            index.register_tokenizer(name, analyser)
+        return index
+
+    def folded(self, text: str) -> list[str]:
+        return self.by_name[FOLDED].analyze(text)
+
+    def stemmed(self, text: str, language: str) -> list[str]:
+        return self.by_name[f"stemmed_{language}"].analyze(text)
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    for field in FOLDED_FIELDS:
+        builder.add_text_field(field, stored=True, tokenizer_name=FOLDED)
+    for field in STEMMED_FIELDS:
+        for language in LANGUAGES:
+            builder.add_text_field(stemmed_field(field, language), tokenizer_name=f"stemmed_{language}")
+    for field in KEYWORD_FIELDS:
+        builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=True)
+    builder.add_integer_field("year", stored=True, indexed=True, fast=True)
+    # Date, then id: one value to sort by newest or oldest, ties never left to chance.
+    builder.add_integer_field("date_order", fast=True)
+    for field in STORED_ONLY:
+        builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
+    return builder.build()
+
+
+def date_order(publication_date: str, pk: int) -> int:
+    return datetime.date.fromisoformat(publication_date).toordinal() * 2**32 + pk
+
+
+def to_tantivy(document: dict) -> tantivy.Document:
+    """A search document (search/documents.py) as the fields above."""
+    doc = tantivy.Document()
+    doc.add_integer("id", document["id"])
+    for field in FOLDED_FIELDS:
+        value = document[field]
+        for text in value if isinstance(value, list) else [value]:
+            if text:
+                doc.add_text(field, text)
+    language = document["language"] if document["language"] in LANGUAGES else "en"
+    for field in STEMMED_FIELDS:
+        if document[field]:
+            doc.add_text(stemmed_field(field, language), document[field])
+    for field in KEYWORD_FIELDS:
+        value = document[field]
+        for text in value if isinstance(value, list) else [value]:
+            if text:
+                doc.add_text(field, str(text))
+    doc.add_integer("year", int(document["year"]))
+    doc.add_integer("date_order", date_order(document["publication_date"], document["id"]))
+    for field in STORED_ONLY:
+        doc.add_text(field, str(document[field]))
+    return doc

@@ -1,0 +1,313 @@
+"""The tantivy engine's folder: generations switched atomically, one writer, damaged indexes.
+
+What users see of the engine is tests/search/test_behaviour.py (parametrised over every engine);
+these tests are about the index on disk, with real indexes in temporary folders.
+"""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from search.engines import EngineUnavailable, get_engine
+from search.engines.tantivy_engine import TantivyEngine
+from search.engines.tantivy_folder import POINTER
+from search.indexing import drain
+from search.models import IndexQueueEntry
+from search.query import SearchQuery, parse_text
+from tests.factories import make_case_study
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def document(pk: int, title: str, **fields) -> dict:
+    """A search document as search/documents.py builds one."""
+    return {
+        "id": pk,
+        "type": "case-study",
+        "title": title,
+        "summary": fields.pop("summary", ""),
+        "body": fields.pop("body", ""),
+        "language": fields.pop("language", "en"),
+        "url": f"/library/item-{pk}/",
+        "publication_date": "2024-01-01",
+        "year": 2024,
+        "focus_areas": [],
+        "countries": [],
+        "regions": [],
+        "partnership": "",
+        "partnership_title": "",
+        "tags": [],
+        "version": fields.pop("version", f"v{pk}"),
+        **fields,
+    }
+
+
+def titles(engine: TantivyEngine, text: str = "") -> list[str]:
+    return [hit.title for hit in engine.search(SearchQuery(text=text, page_size=50), parse_text(text)).hits]
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    return tmp_path / "index-under-test"
+
+
+@pytest.fixture
+def engine(folder) -> TantivyEngine:
+    engine = TantivyEngine(folder, writer_wait=5)
+    engine.upsert([document(1, "Oxygen concentrators"), document(2, "Solar fridges for vaccines")])
+    return engine
+
+
+def generations(folder: Path) -> set[str]:
+    return {path.name for path in folder.iterdir() if path.is_dir()}
+
+
+# The folder and its generations
+
+
+def test_the_first_write_creates_the_index_and_a_pointer_names_it(folder, engine):
+    assert (folder / POINTER).read_text().strip() in generations(folder)
+    assert sorted(titles(engine)) == ["Oxygen concentrators", "Solar fridges for vaccines"]
+    assert engine.indexed_versions() == {1: "v1", 2: "v2"}
+
+
+def test_a_rebuild_fills_a_new_folder_readers_see_the_old_index_until_the_switch(folder, engine):
+    reader = TantivyEngine(folder)  # another process's engine
+    assert len(titles(reader)) == 2
+    before = (folder / POINTER).read_text().strip()
+    seen_while_building = []
+
+    def documents():
+        yield document(3, "Sputum transport by motorbike")
+        seen_while_building.append(sorted(titles(reader)))  # half-built: one document in the new folder
+        yield document(4, "Partograph use on night shifts")
+
+    engine.rebuild(documents(), lambda n: None)
+    assert seen_while_building == [["Oxygen concentrators", "Solar fridges for vaccines"]]
+    after = (folder / POINTER).read_text().strip()
+    assert after != before and generations(folder) == {before, after}  # the previous one is kept
+    assert sorted(titles(reader)) == ["Partograph use on night shifts", "Sputum transport by motorbike"]
+
+    engine.rebuild([document(5, "Blood bank stock cards")], lambda n: None)
+    assert before not in generations(folder)  # older than the previous: removed
+    assert titles(reader) == ["Blood bank stock cards"]
+
+
+def test_a_failed_rebuild_leaves_the_live_index_serving_and_no_folder_behind(folder, engine):
+    live = generations(folder)
+
+    def documents():
+        yield document(3, "Half a rebuild")
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        engine.rebuild(documents(), lambda n: None)
+    assert generations(folder) == live
+    assert len(titles(engine)) == 2
+
+
+def test_another_process_sees_a_commit_within_a_second(folder, engine):
+    reader = TantivyEngine(folder)
+    assert len(titles(reader)) == 2
+    engine.upsert([document(3, "Mentoring midwives in Gondar")])
+    deadline = time.monotonic() + 1.0
+    while "Mentoring midwives in Gondar" not in titles(reader) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Mentoring midwives in Gondar" in titles(reader)
+
+
+def test_an_update_replaces_the_item_and_a_delete_removes_it(engine):
+    engine.upsert([document(1, "Oxygen concentrators in the paediatric ward", version="v1b")])
+    assert sorted(titles(engine)) == ["Oxygen concentrators in the paediatric ward", "Solar fridges for vaccines"]
+    engine.delete([2])
+    assert engine.indexed_versions() == {1: "v1b"}
+
+
+# One writer
+
+
+def _hold_tantivy_writer(path: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding tantivy's own writer lock on the live generation."""
+    code = textwrap.dedent(
+        f"""
+        import time, tantivy
+        index = tantivy.Index.open({str(path)!r})
+        writer = index.writer(heap_size=15_000_000, num_threads=1)
+        print("locked", flush=True)
+        time.sleep({seconds})
+        """
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_a_second_writer_waits_for_the_first_and_loses_nothing(folder, engine):
+    holder = _hold_tantivy_writer(folder / (folder / POINTER).read_text().strip(), 1.0)
+    started = time.monotonic()
+    engine.upsert([document(3, "Cold chain for oxytocin")])
+    assert time.monotonic() - started > 0.3  # it waited for the lock
+    holder.wait()
+    assert "Cold chain for oxytocin" in titles(engine)
+
+
+def test_writers_of_this_site_take_turns(folder, engine):
+    others = [TantivyEngine(folder, writer_wait=10) for _ in range(3)]
+    failures = []
+
+    def write(other, n):
+        try:
+            other.upsert([document(10 + n, f"Item number {n}")])
+        except Exception as error:  # noqa: BLE001 (reported below)
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(other, n)) for n, other in enumerate(others)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert set(TantivyEngine(folder).indexed_versions()) == {1, 2, 10, 11, 12}  # as a new process reads it
+
+
+def test_a_writer_that_waited_too_long_leaves_the_update_in_the_queue(
+    folder, settings, partnership, django_capture_on_commit_callbacks
+):
+    settings.SEARCH_ENGINE, settings.SEARCH_INDEX_DIR = "tantivy", folder
+    get_engine.cache_clear()
+    try:
+        get_engine().rebuild([], lambda n: None)
+        get_engine().folder.writer_wait = 0.2
+        holder = _hold_tantivy_writer(folder / (folder / POINTER).read_text().strip(), 2.0)
+        with django_capture_on_commit_callbacks(execute=True):  # the drain after the commit fails
+            item = make_case_study(partnership, title="Pharmacy stock-outs in Kayes")
+        entry = IndexQueueEntry.objects.get(page_id=item.pk)
+        assert entry.attempts == 1 and "locked" in entry.last_error
+        holder.wait()
+        assert drain() == (1, 0)
+        assert titles(get_engine(), "kayes") == ["Pharmacy stock-outs in Kayes"]
+    finally:
+        get_engine.cache_clear()
+
+
+def test_a_writer_killed_mid_write_leaves_the_last_commit_readable(folder, engine):
+    code = textwrap.dedent(
+        f"""
+        import django
+        django.setup()
+        from search.engines.tantivy_engine import TantivyEngine
+        from tests.search.test_tantivy import document
+        engine = TantivyEngine({str(folder)!r})
+        engine.upsert([document(100, "Committed before the crash")])
+        print("committed", flush=True)
+        with engine.folder.writer() as writer:
+            from search.engines.tantivy_schema import to_tantivy
+            for n in range(1_000_000):
+                writer.add_document(to_tantivy(document(200 + n, "Never committed")))
+        """
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+    assert child.stdout.readline().strip() == "committed"
+    time.sleep(0.5)  # writing, uncommitted
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert "Committed before the crash" in titles(engine)
+    assert "Never committed" not in titles(engine)
+    engine.upsert([document(3, "Written after the crash")])  # the dead writer's locks went with it
+    assert "Written after the crash" in titles(engine)
+
+
+# A missing or damaged index: search answers 503 with words, `check` says what to run
+
+
+def _check() -> tuple[int, str]:
+    out = io.StringIO()
+    try:
+        call_command("search_index", "check", "--no-progress", "--workers", "1", stdout=out)
+    except CommandError as error:
+        return error.returncode, out.getvalue() + str(error)
+    return 0, out.getvalue()
+
+
+@pytest.fixture
+def site_engine(folder, settings, db):
+    settings.SEARCH_ENGINE, settings.SEARCH_INDEX_DIR = "tantivy", folder
+    get_engine.cache_clear()
+    yield
+    get_engine.cache_clear()
+
+
+def test_without_an_index_search_answers_503_and_check_lists_what_is_missing(client, site_engine, partnership):
+    item = make_case_study(partnership, title="Hand hygiene audits")  # no commit: not indexed
+    for url in ("/api/search/", "/search/", "/api/search/autocomplete/"):
+        response = client.get(url, {"q": "hygiene"})
+        assert response.status_code == 503, url
+    assert "search" in client.get("/api/search/", {"q": "hygiene"}).json()["error"].lower()
+    assert client.get(partnership.url).status_code == 200  # the rest of the site works
+    code, output = _check()
+    assert code == 1 and f"1 missing: {item.pk}" in output and "search_index update" in output
+
+
+@pytest.mark.parametrize("damage", ["meta.json", "pointer", "segments"])
+def test_a_damaged_index_answers_503_check_says_rebuild_and_rebuild_mends_it(
+    client, site_engine, folder, partnership, damage
+):
+    item = make_case_study(partnership, title="Hand hygiene audits")
+    get_engine().rebuild([document(item.pk, "Hand hygiene audits")], lambda n: None)
+    generation = folder / (folder / POINTER).read_text().strip()
+    if damage == "meta.json":
+        (generation / "meta.json").write_text("{not json")
+    elif damage == "pointer":
+        (folder / POINTER).write_text("../../etc\n")
+    else:
+        for path in generation.iterdir():
+            if path.suffix in (".idx", ".store", ".term"):
+                path.unlink()
+    get_engine.cache_clear()  # a process that starts after the damage
+
+    response = client.get("/api/search/", {"q": "hygiene"})
+    assert response.status_code == 503
+    code, output = _check()
+    assert code == 1 and "search_index rebuild" in output
+
+    out = io.StringIO()
+    call_command("search_index", "rebuild", "--no-progress", "--workers", "1", stdout=out)
+    assert [hit["title"] for hit in client.get("/api/search/", {"q": "hygiene"}).json()["results"]] == [
+        "Hand hygiene audits"
+    ]
+    assert _check()[0] == 0
+
+
+def test_search_index_dir_defaults_to_a_folder_in_the_project_kept_out_of_git():
+    from config.settings import base
+
+    assert base.SEARCH_INDEX_DIR == ROOT / "search-index" or "SEARCH_INDEX_DIR" in os.environ
+    assert "/search-index/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_an_unknown_engine_name_is_refused_at_start_up():
+    env = {**os.environ, "SEARCH_ENGINE": "solr", "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0 and "SEARCH_ENGINE" in result.stderr
+
+
+def test_engine_unavailable_is_what_a_missing_folder_raises(tmp_path):
+    engine = TantivyEngine(tmp_path / "nowhere")
+    with pytest.raises(EngineUnavailable, match="search_index rebuild"):
+        engine.search(SearchQuery(text="x"), parse_text("x"))
+    assert engine.indexed_versions() == {}
+    engine.delete([1])  # nothing to remove: no error, and no index created
+    assert not (tmp_path / "nowhere" / POINTER).exists()
