@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_partner_publishing import WAIT, manage
+from tests.e2e.test_partner_publishing import WAIT, manage, set_password
 
 PARTNERSHIP = "lyon-bamako-laboratory-quality"
 EMAIL = "Mariam.Coulibaly@example.org"
@@ -28,14 +28,7 @@ def invited_partner(demo_site):
     output = manage(demo_site, "invite_partner", EMAIL, "--partnership", PARTNERSHIP)
     assert "account" in output, output
     username = EMAIL.lower()
-    manage(
-        demo_site,
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model; "
-        f"user = get_user_model().objects.get(username={username!r}); "
-        f"user.set_password({PASSWORD!r}); user.save()",
-    )
+    set_password(demo_site, username, PASSWORD)
     return username
 
 

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.test_partner_publishing import WAIT, manage
+from tests.e2e.test_partner_publishing import WAIT, add_editor, manage
 
 PARTNERSHIP = "dublin-kisumu-infection-prevention"
 EMAIL = "Achieng.Odhiambo@example.org"
@@ -54,16 +54,7 @@ def text_of(message) -> str:
 
 @pytest.fixture
 def editor(demo_site):
-    manage(
-        demo_site,
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
-        "from knowledge.publishing.alliance import ALLIANCE_EDITORS; "
-        f"user = get_user_model().objects.create_user({EDITOR!r}, 'journey.editor@example.org', "
-        f"{EDITOR_PASSWORD!r}); user.groups.add(Group.objects.get(name=ALLIANCE_EDITORS))",
-    )
-    return EDITOR
+    return add_editor(demo_site, EDITOR, EDITOR_PASSWORD)
 
 
 @pytest.fixture

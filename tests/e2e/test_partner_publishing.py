@@ -44,6 +44,32 @@ def manage(demo_site, *args: str) -> str:
     return done.stdout
 
 
+def set_password(demo_site, username: str, password: str) -> None:
+    """As the e-mailed link would let the partner (the journey test follows the link itself)."""
+    manage(
+        demo_site,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; "
+        f"user = get_user_model().objects.get(username={username!r}); "
+        f"user.set_password({password!r}); user.save()",
+    )
+
+
+def add_editor(demo_site, username: str, password: str) -> str:
+    """An alliance editor's account, created as an administrator would."""
+    manage(
+        demo_site,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
+        "from knowledge.publishing.alliance import ALLIANCE_EDITORS; "
+        f"user = get_user_model().objects.create_user({username!r}, '{username}@example.org', {password!r}); "
+        "user.groups.add(Group.objects.get(name=ALLIANCE_EDITORS))",
+    )
+    return username
+
+
 @pytest.fixture
 def partner(demo_site):
     """The invited partner's username, with a password set as the e-mailed link would let them."""
@@ -52,14 +78,7 @@ def partner(demo_site):
     assert f"Created the account {username}" in output, output
     (password,) = demo_site.db.execute("SELECT password FROM auth_user WHERE username = ?", [username]).fetchone()
     assert password.startswith("!"), "an invited account has no usable password until the partner sets one"
-    manage(
-        demo_site,
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model; "
-        f"user = get_user_model().objects.get(username={username!r}); "
-        f"user.set_password({PASSWORD!r}); user.save()",
-    )
+    set_password(demo_site, username, PASSWORD)
     return username
 
 
@@ -190,17 +209,7 @@ EDITOR_PASSWORD = "alliance-review-2025"  # noqa: S105 (a throw-away account on 
 
 @pytest.fixture
 def editor(demo_site):
-    """An alliance editor's username, created as an administrator would."""
-    manage(
-        demo_site,
-        "shell",
-        "-c",
-        "from django.contrib.auth import get_user_model; from django.contrib.auth.models import Group; "
-        "from knowledge.publishing.alliance import ALLIANCE_EDITORS; "
-        f"user = get_user_model().objects.create_user({EDITOR!r}, 'elena@example.org', {EDITOR_PASSWORD!r}); "
-        "user.groups.add(Group.objects.get(name=ALLIANCE_EDITORS))",
-    )
-    return EDITOR
+    return add_editor(demo_site, EDITOR, EDITOR_PASSWORD)
 
 
 def test_an_editor_sees_the_page_in_the_preview_panel(demo_site, editor, browser_page, screenshot):
