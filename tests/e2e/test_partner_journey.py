@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.e2e.test_partner_publishing import WAIT, add_editor, manage
+from tests.e2e.test_partner_publishing import WAIT, add_editor, manage, sign_in
 
 PARTNERSHIP = "dublin-kisumu-infection-prevention"
 EMAIL = "Achieng.Odhiambo@example.org"
@@ -66,15 +66,6 @@ def two_people(chromium):
     yield [context.new_page() for context in contexts]
     for context in contexts:
         context.close()
-
-
-def sign_in(page, admin: str, username: str, password: str) -> None:
-    page.goto(admin + "/login/")
-    page.locator("input[name='username']").fill(username)
-    page.locator("input[name='password']").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(admin + "/")
 
 
 def upload_in_chooser(page, field, button: re.Pattern, title: str, file: dict) -> None:

@@ -44,6 +44,16 @@ def manage(demo_site, *args: str) -> str:
     return done.stdout
 
 
+def sign_in(page, admin: str, username: str, password: str) -> None:
+    """The admin's sign-in form, filled in and sent as a person does; lands on the dashboard."""
+    page.goto(admin + "/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(admin + "/")
+
+
 def set_password(demo_site, username: str, password: str) -> None:
     """As the e-mailed link would let the partner (the journey test follows the link itself)."""
     manage(
@@ -98,13 +108,7 @@ def test_a_partner_submits_a_case_study_for_alliance_review(demo_site, partner, 
         "SELECT id, title, path FROM wagtailcore_page WHERE slug = ?", [PARTNERSHIP]
     ).fetchone()
 
-    # Log in.
-    page.goto(admin + "/login/")
-    page.get_by_label("Username").fill(partner)
-    page.get_by_label("Password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(admin + "/")
+    sign_in(page, admin, partner, PASSWORD)
 
     # The sidebar's page explorer starts at the partner's own partnership.
     page.get_by_role("button", name="Pages", exact=True).click()
@@ -229,11 +233,7 @@ def test_an_editor_sees_the_page_in_the_preview_panel(demo_site, editor, browser
            WHERE p.live = 1 ORDER BY p.id LIMIT 1"""
     ).fetchone()
 
-    page.goto(admin + "/login/")
-    page.get_by_label("Username").fill(editor)
-    page.get_by_label("Password").fill(EDITOR_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
+    sign_in(page, admin, editor, EDITOR_PASSWORD)
     page.goto(f"{admin}/pages/{page_id}/edit/")
 
     # The panel shows the page as it stands...
