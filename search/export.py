@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET
 from knowledge import citations
 from knowledge.models import KnowledgeItemPage
 
-from .engines import EngineUnavailable, get_engine
+from .engines import EngineResults, EngineUnavailable, get_engine
 from .forms import SearchForm
-from .query import SearchQuery, parse_text
-from .synonyms import synonym_map
+from .query import SearchQuery
+from .service import find, parse
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +66,13 @@ def _text_response(message: str, status: int) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def _hit_ids(query: SearchQuery, first_ids: list[int], total: int) -> Iterator[list[int]]:
+def _hit_ids(query: SearchQuery, first: EngineResults) -> Iterator[list[int]]:
     """The ids of every result, a page at a time, in the search's order and at most EXPORT_MAX."""
+    total, relaxed = first.total, first.relaxed
     limit = min(total, EXPORT_MAX)
     seen: set[int] = set()
     parsed = None
-    page, ids = 1, first_ids
+    page, ids = 1, [hit.id for hit in first.hits]
     while ids:
         fresh = [pk for pk in ids if pk not in seen][: limit - len(seen)]
         seen.update(fresh)
@@ -80,17 +81,17 @@ def _hit_ids(query: SearchQuery, first_ids: list[int], total: int) -> Iterator[l
         if len(seen) >= limit or page * query.page_size >= total:
             return
         page += 1
-        parsed = parsed or parse_text(query.text, synonym_map())
+        parsed = parsed or parse(query)
         try:
-            results = get_engine().search(dataclasses.replace(query, page=page), parsed)
+            results = get_engine().search(dataclasses.replace(query, page=page), parsed, require_all=not relaxed)
         except EngineUnavailable as error:  # the headers are sent: end the export where it stands
             logger.error("Search engine unavailable during an export: %s", error)
             return
         ids = [hit.id for hit in results.hits]
 
 
-def _items(query: SearchQuery, first_ids: list[int], total: int) -> Iterator[list[KnowledgeItemPage]]:
-    for ids in _hit_ids(query, first_ids, total):
+def _items(query: SearchQuery, first: EngineResults) -> Iterator[list[KnowledgeItemPage]]:
+    for ids in _hit_ids(query, first):
         pages = {
             page.pk: page for page in citations.citable(KnowledgeItemPage.objects.live().public().filter(pk__in=ids))
         }
@@ -201,7 +202,7 @@ def export_results(request: HttpRequest, format: str) -> HttpResponse:
     # The page's search, from the first result, whatever page of it was being looked at.
     query = dataclasses.replace(form.to_query(), page=1, page_size=EXPORT_PAGE_SIZE)
     try:
-        first = get_engine().search(query, parse_text(query.text, synonym_map()))
+        first = find(query, suggest=False)
     except EngineUnavailable as error:
         logger.error("Search engine unavailable: %s", error)
         return _text_response(
@@ -209,7 +210,7 @@ def export_results(request: HttpRequest, format: str) -> HttpResponse:
         )
     total = first.total
     source = citations.CitationSource.for_request(request)
-    batches = _items(query, [hit.id for hit in first.hits], total)
+    batches = _items(query, first)
     content_type, extension = FORMATS[format]
     response = StreamingHttpResponse(
         _stream(format, batches, source, total, translation.get_language()), content_type=content_type

@@ -19,8 +19,6 @@ from .models import IndexQueueEntry, IndexRebuild
 
 logger = logging.getLogger(__name__)
 DRAIN_BATCH = 500
-# With the immediate task backend (development) an editor's "Publish" waits for this.
-WARM_AFTER_CHANGES_SECONDS = 5.0
 
 
 def enqueue(page_ids) -> None:
@@ -79,17 +77,4 @@ def drain(limit: int | None = None) -> tuple[int, int]:
         # Entries re-queued while we worked (newer enqueued_at) stay for the next round.
         IndexQueueEntry.objects.filter(page_id__in=ids, enqueued_at__lte=taken_at).delete()
         done += len(ids)
-    if done:
-        _warm_after_changes(engine)
     return done, IndexQueueEntry.objects.count()
-
-
-def _warm_after_changes(engine) -> None:
-    """Bring the recent searches' cached values to the changed index here, where the change was
-    applied (by the task after a publication, or by `search_index update`), as Solr warms a new
-    searcher after each commit: readers then find them in the shared cache instead of paying the
-    first request after a publication. Only a speed-up: a failure is logged, never raised."""
-    try:
-        engine.warm(seconds=WARM_AFTER_CHANGES_SECONDS)
-    except Exception:
-        logger.exception("Could not warm the search caches after an index update")

@@ -1,7 +1,8 @@
-"""The search every public surface shares: the page, the JSON API, the library's links.
+"""The search every public surface shares: the page, the JSON API, feeds, exports, the library.
 
-It parses the text, asks the engine, and dresses the engine's facet values with labels in
-the reader's language and their selected state.
+It parses the text, applies the rules that are the same whatever the engine ("match every word,
+else some of them", "did you mean"), asks the engine, and dresses the engine's facet values with
+labels in the reader's language and their selected state.
 """
 
 from dataclasses import dataclass, field
@@ -14,8 +15,9 @@ from knowledge.content_version import cached_until_content_changes
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
 from knowledge.models.taxonomy import region_name
 
-from .engines import EngineResults, Hit, get_engine
-from .query import FACETS, SearchQuery, parse_text
+from .engines import EngineResults, Hit, SearchEngine, get_engine
+from .query import FACETS, ParsedText, SearchQuery, parse_text
+from .spelling import corrected_text, words_to_check
 from .synonyms import synonym_map
 
 TYPE_LABELS = {"case-study": _("Case studies"), "lesson": _("Lessons learned"), "testimonial": _("Testimonials")}
@@ -138,9 +140,37 @@ def _facets(query: SearchQuery, results: EngineResults, stored: dict[str, dict[s
     return facets
 
 
+def parse(query: SearchQuery) -> ParsedText:
+    return parse_text(query.text, synonym_map())
+
+
+def find(query: SearchQuery, parsed: ParsedText | None = None, *, suggest: bool = True) -> EngineResults:
+    """The engine's results under the rules every engine shares. Items must match every clause;
+    when none does and the text has several, items matching any clause are shown (`relaxed`).
+    Raises EngineUnavailable when the engine cannot answer."""
+    parsed = parse(query) if parsed is None else parsed
+    engine = get_engine()
+    results = engine.search(query, parsed, require_all=True)
+    if results.total == 0 and len(parsed.clauses) > 1:
+        results = engine.search(query, parsed, require_all=False)
+        results.relaxed = True
+    if suggest and parsed:
+        results.suggestion = did_you_mean(engine, query)
+    return results
+
+
+def did_you_mean(engine: SearchEngine, query: SearchQuery) -> str | None:
+    """The text with each word the index does not hold replaced by the closest word it does,
+    offered only when it differs from what was typed and finds something under the same filters."""
+    corrections = engine.spelling(words_to_check(query.text))
+    corrected = corrected_text(query.text, corrections)
+    if corrected is None:
+        return None
+    return corrected if engine.count(query, parse_text(corrected, synonym_map())) else None
+
+
 def run_search(query: SearchQuery) -> SearchPage:
     """Raises EngineUnavailable when the engine cannot answer."""
-    parsed = parse_text(query.text, synonym_map())
-    results = get_engine().search(query, parsed)
+    results = find(query)
     labels = _all_labels()
     return SearchPage(query=query, results=results, facets=_facets(query, results, labels), labels=labels)

@@ -6,9 +6,6 @@ from django.core.cache import caches
 from django.utils import translation
 
 from search.engines import get_engine
-from search.engines.bitsets import clause_sets, facet_indexes, ranked_lists, related_lists
-from search.engines.version import forget_changes
-from search.engines.vocabulary import vocabulary
 from search.synonyms import forget_synonyms
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
 
@@ -48,14 +45,7 @@ def isolated_state():
     translation.activate(settings.LANGUAGE_CODE)
     for cache in caches.all():
         cache.clear()
-    # The search's in-process copies of the vocabulary, facet bitsets and synonyms, likewise.
-    vocabulary.invalidate()
-    facet_indexes.clear()
-    clause_sets.clear()
-    ranked_lists.clear()
-    related_lists.clear()
-    forget_changes()  # change ids come back in the next test's database
-    forget_synonyms()
+    forget_synonyms()  # the synonyms each process keeps for a minute, likewise
 
 
 @pytest.fixture(scope="session")

@@ -194,14 +194,14 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
 # ------------------------------------------------------------------------------------------------
 
-# Search: the database engine (SQLite FTS5 / PostgreSQL full text) unless ELASTICSEARCH_URL points
-# at an Elasticsearch 8 or 9 cluster; SEARCH_ENGINE=tantivy|database|elasticsearch chooses.
-# tantivy (an index in SEARCH_INDEX_DIR) is to become the default once it is benchmarked (issue 18).
+# Search: tantivy, embedded (an index in SEARCH_INDEX_DIR), whatever the database, unless
+# ELASTICSEARCH_URL points at an Elasticsearch 8 or 9 cluster; SEARCH_ENGINE=tantivy|elasticsearch
+# chooses. Wagtail's admin search stays on the database (WAGTAILSEARCH_BACKENDS above).
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
-SEARCH_ENGINE = env_str("SEARCH_ENGINE", "elasticsearch" if ELASTICSEARCH_URL else "database")
-if SEARCH_ENGINE not in ("tantivy", "database", "elasticsearch"):
-    raise ValueError(f"SEARCH_ENGINE must be tantivy, database or elasticsearch, not {SEARCH_ENGINE!r}.")
+SEARCH_ENGINE = env_str("SEARCH_ENGINE", "elasticsearch" if ELASTICSEARCH_URL else "tantivy")
+if SEARCH_ENGINE not in ("tantivy", "elasticsearch"):
+    raise ValueError(f"SEARCH_ENGINE must be tantivy or elasticsearch, not {SEARCH_ENGINE!r}.")
 # The tantivy engine's index: a folder the site's user can write (engines/tantivy_folder.py).
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
@@ -318,23 +318,6 @@ CACHES = {
         if RATE_LIMIT_CACHE_BACKEND == "database"
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
     ),
-    # The database search engine's matched sets, rankings, related items and facet sets, shared
-    # by every process of the site: a worker that starts, or another worker, reads what one
-    # worker computed (search/engines/bitsets.py). Files on this machine, or with
-    # SEARCH_CACHE=database a table every machine reads (`manage.py createcachetable` once).
-    # Entries go stale with the index, not with time.
-    "search": {
-        **(
-            {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "search_cache"}
-            if env_str("SEARCH_CACHE", "files") == "database"
-            else {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": env_str("SEARCH_CACHE_DIR", str(BASE_DIR / ".cache" / "search")),
-            }
-        ),
-        "TIMEOUT": None,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
 }
 
 # Sign-in throttling (django-axes; config/security/login.py): after LOGIN_FAILURE_LIMIT failed

@@ -1,4 +1,4 @@
-"""The engine a setting chooses (SEARCH_ENGINE): tantivy, the database, or Elasticsearch."""
+"""The engine a setting chooses (SEARCH_ENGINE): tantivy, embedded, or Elasticsearch."""
 
 from functools import cache
 
@@ -20,10 +20,6 @@ def get_engine() -> SearchEngine:
             timeout=settings.SEARCH_TIMEOUT,
             api_key=settings.ELASTICSEARCH_API_KEY,
         )
-    if settings.SEARCH_ENGINE == "tantivy":
-        from .tantivy_engine import TantivyEngine
+    from .tantivy_engine import TantivyEngine
 
-        return TantivyEngine(settings.SEARCH_INDEX_DIR)
-    from .database import DatabaseEngine
-
-    return DatabaseEngine()
+    return TantivyEngine(settings.SEARCH_INDEX_DIR)

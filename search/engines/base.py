@@ -40,9 +40,10 @@ class EngineResults:
     # For each facet in query.FACETS, the values present and their counts. A facet's counts
     # apply every active filter except its own (values of one facet combine with OR).
     facets: dict[str, list[FacetCount]]
-    # A corrected query when some words look misspelt ("did you mean"), else None.
+    # Set by the search service (search/service.py), not by engines: a corrected query when some
+    # words look misspelt ("did you mean"), else None; and whether no item matched every word,
+    # so items matching some of them are shown.
     suggestion: str | None = None
-    # True when no item matched every word and items matching some of them are shown.
     relaxed: bool = False
 
 
@@ -64,7 +65,20 @@ class SearchEngine(ABC):
     name: str
 
     @abstractmethod
-    def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults: ...
+    def search(self, query: SearchQuery, parsed: ParsedText, require_all: bool = True) -> EngineResults:
+        """The query's page of hits, its total and its facet counts. With `require_all` an item
+        matches every clause of the text, else any one of them (the service decides which)."""
+
+    @abstractmethod
+    def count(self, query: SearchQuery, parsed: ParsedText) -> int:
+        """How many items match every clause under the query's filters."""
+
+    @abstractmethod
+    def spelling(self, words: list[str]) -> dict[str, list[str]]:
+        """For each of `words` (folded by `search.analysis.fold`: lower case, no accents) that no
+        indexed item holds, the indexed words within `vocabulary.allowed_edits` of it (counted as
+        OSA distance), closest and then most frequent first, at most three. Words the index knows
+        are left out. "Did you mean" (search/service.py) is built on this."""
 
     @abstractmethod
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]: ...
@@ -87,12 +101,6 @@ class SearchEngine(ABC):
         build the documents (search/document_workers.py), so the work an engine does per
         document can be spread over the cores; the result must pickle."""
         return document
-
-    def warm(self, seconds: float = 60.0) -> str | None:
-        """After a rebuild or an index update has been committed: compute, for up to `seconds`,
-        what every process would otherwise compute on its first search. Says what it did, or
-        None when the engine keeps nothing of the kind."""
-        return None
 
     @abstractmethod
     def rebuild(self, prepared: Iterable, progress: Callable[[int], None]) -> None:

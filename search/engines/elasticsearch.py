@@ -16,10 +16,10 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from rapidfuzz.distance import OSA
 
-from ..query import FACET_FIELDS, FACETS, Alternative, ParsedText, SearchQuery, parse_text
+from ..query import FACET_FIELDS, FACETS, Alternative, ParsedText, SearchQuery
+from ..spelling import MIN_TYPO_LENGTH, allowed_edits
 from .base import EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
 from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition
-from .vocabulary import MIN_TYPO_LENGTH, allowed_edits
 
 logger = logging.getLogger(__name__)
 
@@ -74,21 +74,6 @@ def text_query(parsed: ParsedText, require_all: bool):
     return Q("bool", should=clauses, minimum_should_match=1)
 
 
-def spelling_suggester(parsed: ParsedText) -> dict | None:
-    """Elasticsearch's term suggester over every indexed word, for the words long enough to correct."""
-    words = [word for word in parsed.words if len(word) >= MIN_TYPO_LENGTH and " " not in word]
-    if not words:
-        return None
-    term = {
-        "field": "spelling",
-        "suggest_mode": "missing",
-        "max_edits": 2,
-        "min_word_length": MIN_TYPO_LENGTH,
-        "size": 3,
-    }
-    return {"text": " ".join(words), "term": term}
-
-
 class ItemSearch(FacetedSearch):
     """The faceted search over every language's index (the read alias)."""
 
@@ -125,8 +110,7 @@ class ItemSearch(FacetedSearch):
         search = search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
         for field in ("summary", "body"):
             search = search.highlight(field, matched_fields=[field, f"{field}.stemmed"], **HIGHLIGHT)
-        suggester = spelling_suggester(self.parsed)
-        return search.suggest("spelling", **suggester) if suggester else search
+        return search
 
     def count(self) -> int:
         """Items matching the text and every filter (the DSL's own count leaves out post-filters)."""
@@ -302,41 +286,34 @@ class ElasticsearchEngine(SearchEngine):
 
     # Reading --------------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
-        response = self._call(lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, True).execute())
-        relaxed = False
-        if response.hits.total.value == 0 and len(parsed.clauses) > 1:
-            response = self._call(
-                lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, False).execute()
-            )
-            relaxed = True
+    def search(self, query: SearchQuery, parsed: ParsedText, require_all: bool = True) -> EngineResults:
+        response = self._call(
+            lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, require_all).execute()
+        )
         facets = {
             name: [FacetCount(str(value), count) for value, count, _selected in values]
             for name, values in response.facets.to_dict().items()
         }
-        suggestion = self._suggestion(response, query, parsed) if parsed else None
-        return EngineResults(
-            total=response.hits.total.value,
-            hits=[_hit(hit) for hit in response.hits],
-            facets=facets,
-            suggestion=suggestion,
-            relaxed=relaxed,
-        )
+        return EngineResults(total=response.hits.total.value, hits=[_hit(hit) for hit in response.hits], facets=facets)
 
-    def _suggestion(self, response, query: SearchQuery, parsed: ParsedText) -> str | None:
-        """ "Did you mean": each misspelt word replaced by the closest indexed word within the
-        allowed edits, offered only when the corrected text finds something under the same filters."""
+    def count(self, query: SearchQuery, parsed: ParsedText) -> int:
+        return self._call(ItemSearch(self.client, self.names.read_alias, query, parsed, True).count)
+
+    def spelling(self, words: list[str]) -> dict[str, list[str]]:
+        """Elasticsearch's term suggester over every indexed word (the `spelling` field)."""
+        words = [word for word in words if len(word) >= MIN_TYPO_LENGTH]
+        if not words:
+            return {}
+        term = {"field": "spelling", "suggest_mode": "missing", "max_edits": 2, "min_word_length": MIN_TYPO_LENGTH}
+        search = Search(using=self.client, index=self.names.read_alias).extra(size=0)
+        search = search.suggest("spelling", " ".join(words), term={**term, "size": 3})
+        response = self._call(search.execute)
         corrections = {}
         for entry in getattr(getattr(response, "suggest", None), "spelling", []):
-            for option in entry.options:
-                if OSA.distance(entry.text, option.text) <= allowed_edits(entry.text):
-                    corrections[entry.text] = option.text
-                    break
-        if not corrections:
-            return None
-        corrected = " ".join(corrections.get(word, word) for word in parsed.words)
-        check = ItemSearch(self.client, self.names.read_alias, query, parse_text(corrected), True)
-        return corrected if self._call(check.count) else None
+            found = [o.text for o in entry.options if OSA.distance(entry.text, o.text) <= allowed_edits(entry.text)]
+            if found:
+                corrections[entry.text] = found
+        return corrections
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         words = prefix.split()

@@ -19,7 +19,8 @@ from rapidfuzz.distance import OSA
 from tantivy import Occur, Order, Query
 
 from ..analysis import stems_in_every_language
-from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery, parse_text
+from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
+from ..spelling import allowed_edits, is_vocabulary_word
 from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
 from .highlight import highlight
 from .tantivy_folder import WRITER_WAIT, IndexFolder
@@ -33,7 +34,6 @@ from .tantivy_schema import (
     stemmed_field,
     to_tantivy,
 )
-from .vocabulary import allowed_edits, is_vocabulary_word
 
 FUZZY_WEIGHT = 0.5  # a typo costs relevance: exact and stemmed matches rank above fuzzy ones
 FACET_SIZE = 1000
@@ -231,31 +231,40 @@ class TantivyEngine(SearchEngine):
 
     # Reading ---------------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery, parsed: ParsedText) -> EngineResults:
+    def search(self, query: SearchQuery, parsed: ParsedText, require_all: bool = True) -> EngineResults:
         searcher = self.folder.searcher()  # one consistent view of the index for the whole search
-        vocabulary = Vocabulary(searcher)
-        clauses = [c for c in (self._clause(clause, vocabulary) for clause in parsed.clauses) if c]
+        clauses = self._clauses(parsed, Vocabulary(searcher))
         filters = self._filters(query)
-
-        relaxed = False
-        text = self._text(clauses, True)
+        text = self._text(clauses, require_all)
         result = self._page(searcher, self._combined(text, filters), query, ranked=bool(clauses))
-        if result.count == 0 and len(clauses) > 1:
-            relaxed = True
-            text = self._text(clauses, False)
-            result = self._page(searcher, self._combined(text, filters), query, ranked=True)
-
         words = {w for c in clauses for w in c.words}
         word_stems = {s for c in clauses for s in c.stems}
-        hits = [self._hit(searcher.doc(address), words, word_stems) for _key, address in result.hits]
-        suggestion = self._suggestion(searcher, vocabulary, parsed, filters) if parsed else None
         return EngineResults(
             total=result.count,
-            hits=hits,
+            hits=[self._hit(searcher.doc(address), words, word_stems) for _key, address in result.hits],
             facets=self._facet_counts(searcher, text, filters),
-            suggestion=suggestion,
-            relaxed=relaxed,
         )
+
+    def count(self, query: SearchQuery, parsed: ParsedText) -> int:
+        searcher = self.folder.searcher()
+        text = self._text(self._clauses(parsed, Vocabulary(searcher)), True)
+        return searcher.search(self._combined(text, self._filters(query)), limit=1, count=True).count
+
+    def spelling(self, words: list[str]) -> dict[str, list[str]]:
+        if not words:
+            return {}
+        vocabulary = Vocabulary(self.folder.searcher())
+        corrections = {}
+        for word in words:
+            folded = self.analysers.folded(word)  # the index's own folding (`œ` is `oe` there)
+            if len(folded) == 1 and not vocabulary.known(folded[0]):
+                found = vocabulary.corrections(folded[0])
+                if found:
+                    corrections[word] = found
+        return corrections
+
+    def _clauses(self, parsed: ParsedText, vocabulary: Vocabulary) -> list[ClauseQuery]:
+        return [c for c in (self._clause(clause, vocabulary) for clause in parsed.clauses) if c]
 
     @staticmethod
     def _page(searcher: tantivy.Searcher, combined: Query, query: SearchQuery, ranked: bool):
@@ -310,29 +319,6 @@ class TantivyEngine(SearchEngine):
                 found.sort(key=lambda pair: (-pair[1], pair[0]))
                 counts[facet] = [FacetCount(value, count) for value, count in found if count]
         return counts
-
-    def _suggestion(
-        self, searcher: tantivy.Searcher, vocabulary: Vocabulary, parsed: ParsedText, filters: dict[str, Query]
-    ) -> str | None:
-        """ "Did you mean", as the database engine does it: each word of three letters or more
-        the index does not know replaced by the closest known word within the allowed edits,
-        offered only when the corrected text finds something under the same filters."""
-        words, changed = [], False
-        for word in parsed.words:
-            folded = self.analysers.folded(word)
-            if len(folded) == 1 and len(folded[0]) >= 3 and not vocabulary.known(folded[0]):
-                corrections = vocabulary.corrections(folded[0], limit=1)
-                if corrections:
-                    words.append(corrections[0])
-                    changed = True
-                    continue
-            words.append(word)
-        if not changed:
-            return None
-        suggestion = " ".join(words)
-        clauses = [c for c in (self._clause(clause, vocabulary) for clause in parse_text(suggestion).clauses) if c]
-        found = searcher.search(self._combined(self._text(clauses, True), filters), limit=1, count=True).count
-        return suggestion if found else None
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Titles with every typed word, the last one as a prefix (`surgical saf`)."""

@@ -12,7 +12,7 @@ import pytest
 from search.engines import get_engine
 from tests.factories import make_case_study, make_lesson, make_partnership, make_testimonial
 
-ENGINES = ["database", "tantivy"] + (["elasticsearch"] if os.environ.get("ELASTICSEARCH_URL") else [])
+ENGINES = ["tantivy"] + (["elasticsearch"] if os.environ.get("ELASTICSEARCH_URL") else [])
 
 
 @pytest.fixture(params=ENGINES)

@@ -13,22 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from tantivy import Query
 
+from search.engines.tantivy_engine import TantivyEngine
 from tests.factories import make_case_study, make_lesson, make_partnership, make_testimonial
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = {
-    "documents": "SELECT id, type, title, body, url, publication_date, countries, version FROM search_searchdocument",
-    "facets": "SELECT document_id, facet, value FROM search_searchfacetvalue",
-    "vocabulary": "SELECT term, documents, length FROM search_searchterm",
-}
-FULL_TEXT = {
-    "sqlite": {
-        "full text": "SELECT rowid, title, body, stems FROM search_fts",
-        "titles": "SELECT rowid, title FROM search_fts_title",
-    },
-    "postgresql": {"full text": "SELECT id, fts_surface::text, fts_stems::text FROM search_searchdocument"},
-}
+STORED = ("id", "type", "title", "summary", "body", "url", "publication_date", "countries", "version")
 
 
 # Every kind of block that holds text, with the inline markup, entities and breaks editors write.
@@ -52,12 +43,13 @@ RICH_BODY = [
 ]
 
 
-def manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
+def manage(database_url: str, index: Path, *args: str) -> subprocess.CompletedProcess:
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "ELASTICSEARCH"))},
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url,
-        "SEARCH_ENGINE": "database",  # these tests read the database engine's tables
+        "SEARCH_ENGINE": "tantivy",
+        "SEARCH_INDEX_DIR": str(index),
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
@@ -68,7 +60,7 @@ def manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
 def committed_library(library, tmp_path):
     """A library of 30 items of every kind over three partnerships, committed where another
     process can read it: the test database itself on PostgreSQL, a file copy of SQLite's
-    in-memory one. Returns that database's URL and a function reading its index tables."""
+    in-memory one. Returns that database's URL."""
     for n in range(3):
         partnership = make_partnership(library, title=f"Partnership {n} for laboratory quality", slug=f"p-{n}")
         for i in range(4):
@@ -78,55 +70,45 @@ def committed_library(library, tmp_path):
             make_lesson(partnership, title=f"Lesson {n}.{i} on hand hygiene")
         for i in range(2):
             make_testimonial(partnership, title=f"A nurse's view {n}.{i}")
-    tables = {**TABLES, **FULL_TEXT[connection.vendor]}
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         database = tmp_path / "library.sqlite3"
         with sqlite3.connect(database) as copy:
             connection.connection.backup(copy)
-
-        def index() -> dict[str, list[tuple]]:
-            with sqlite3.connect(database) as db:
-                return {name: sorted(db.execute(sql).fetchall()) for name, sql in tables.items()}
-
-        return f"sqlite:///{database}", index
-
+        return f"sqlite:///{database}"
     settings = connection.settings_dict
-    url = (
+    return (
         f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
     )
 
-    def index() -> dict[str, list[tuple]]:
-        with connection.cursor() as cursor:
-            found = {}
-            for name, sql in tables.items():
-                cursor.execute(sql)
-                found[name] = sorted(cursor.fetchall())
-            return found
 
-    return url, index
+def stored_documents(folder: Path) -> list[dict]:
+    """What the index in `folder` holds, as a reader sees it: every document's stored fields."""
+    engine = TantivyEngine(folder)
+    searcher = engine.folder.searcher()
+    hits = searcher.search(Query.all_query(), limit=max(1, searcher.num_docs)).hits
+    documents = [searcher.doc(address).to_dict() for _score, address in hits]
+    return sorted(({name: document.get(name) for name in STORED} for document in documents), key=lambda d: d["id"])
 
 
 # Committed, so that another process sees the items; the pages migrations made come back after.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_workers_build_the_same_index_as_one_process(committed_library):
-    url, index = committed_library
-    shared = manage(url, "search_index", "rebuild", "--workers", "2", "--no-progress")
+def test_workers_build_the_same_index_as_one_process(committed_library, tmp_path):
+    url = committed_library
+    shared = manage(url, tmp_path / "by-workers", "search_index", "rebuild", "--workers", "2", "--no-progress")
     assert shared.returncode == 0, shared.stderr[-3000:]
     assert "Indexed 30 items" in shared.stdout and "documents built by 2 worker processes" in shared.stdout
-    by_workers = index()
-    check = manage(url, "search_index", "check", "--workers", "2", "--no-progress")
+    check = manage(url, tmp_path / "by-workers", "search_index", "check", "--workers", "2", "--no-progress")
     assert check.returncode == 0 and "matches the database" in check.stdout, check.stdout + check.stderr[-3000:]
 
-    single = manage(url, "search_index", "rebuild", "--workers", "1", "--no-progress")
+    single = manage(url, tmp_path / "by-one", "search_index", "rebuild", "--workers", "1", "--no-progress")
     assert single.returncode == 0, single.stderr[-3000:]
     assert "documents built in this process" in single.stdout
-    by_one = index()
 
-    assert len(by_workers["documents"]) == 30
-    assert any("theatre" in row[1] for row in by_workers["full text"])  # analysed: folded, accents gone
-    for table, rows in by_workers.items():
-        assert rows == by_one[table], table
+    by_workers, by_one = stored_documents(tmp_path / "by-workers"), stored_documents(tmp_path / "by-one")
+    assert len(by_workers) == 30
+    assert any("Autoclave cycles logged daily & checked." in (d["body"] or [""])[0] for d in by_workers)
+    assert by_workers == by_one
 
 
 @pytest.mark.django_db
@@ -152,40 +134,15 @@ def test_a_case_study_s_text_is_what_wagtail_gives_for_search(partnership):
 
 
 @pytest.mark.django_db
-def test_the_migration_to_a_table_without_prefixes_keeps_every_indexed_item(engine, one_of_each, client):
-    """Migration 0009 on a database whose full-text table still has the old prefix indexes."""
-    import importlib
-    from types import SimpleNamespace
-
-    from django.apps import apps
-
-    from search.documents import iter_documents
-    from search.engines.fulltext import SqliteFullText
-
-    if connection.vendor != "sqlite" or engine.name != "database":
-        pytest.skip("only SQLite's full-text table had prefix indexes")
-    engine.upsert(list(iter_documents()))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT rowid, title, body, stems FROM {SqliteFullText.TABLE} ORDER BY rowid")
-        indexed = cursor.fetchall()
-        cursor.execute(f"DROP TABLE {SqliteFullText.TABLE}")
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE {SqliteFullText.TABLE} USING fts5(title, body, stems, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
-        )
-        cursor.executemany(
-            f"INSERT INTO {SqliteFullText.TABLE}(rowid, title, body, stems) VALUES (%s, %s, %s, %s)", indexed
-        )
-
-    migration = importlib.import_module("search.migrations.0009_fulltext_without_prefixes")
-    # What RunPython hands the function; SQLite's schema editor cannot open inside a test's transaction.
-    migration.drop_prefixes(apps, SimpleNamespace(connection=connection))
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [SqliteFullText.TABLE])
-        assert "prefix" not in cursor.fetchone()[0]
-        cursor.execute(f"SELECT rowid, title, body, stems FROM {SqliteFullText.TABLE} ORDER BY rowid")
-        assert cursor.fetchall() == indexed
-    assert [hit["title"] for hit in client.get("/api/search/", {"q": "samples"}).json()["results"]] == [
-        "A lab manager speaks"
-    ]
+def test_the_database_engine_s_tables_are_gone_after_migrating():
+    """Migration 0010 removed the retired engine's documents, vocabulary and full-text tables."""
+    tables = set(connection.introspection.table_names())
+    assert {"search_searchsynonym", "search_indexqueueentry"} <= tables
+    retired = {
+        "search_fts",
+        "search_fts_title",
+        "search_searchdocument",
+        "search_searchterm",
+        "search_searchfacetvalue",
+    }
+    assert not tables & retired

@@ -1,7 +1,6 @@
 """manage.py search_index rebuild|update|check: keep the search engine in step with the database."""
 
 import sys
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -66,10 +65,6 @@ class Command(BaseCommand):
                 f"({_built_by(builders)}); then applied {done} updates published meanwhile."
             )
         )
-        warming = time.perf_counter()
-        warmed = engine.warm()
-        if warmed:
-            self.stdout.write(f"Then {warmed} in {time.perf_counter() - warming:.1f} s.")
 
     def _differences(self, engine):
         indexed = engine.indexed_versions()
