@@ -1,5 +1,5 @@
-"""Language analysis shared by indexing and querying in the database engine: the same folding
-and the same Snowball stemmers on both sides, so SQLite and PostgreSQL behave alike."""
+"""Language analysis in Python, as the engines analyse text (search/schema.py): the same folding
+and Snowball stemmers, for what the service does with words itself: highlights and "did you mean"."""
 
 import re
 import threading
@@ -7,8 +7,10 @@ import unicodedata
 
 import Stemmer
 
-STEMMERS = {"en": "english", "fr": "french", "pt": "portuguese", "es": "spanish"}
-# Letters and digits only: the same split as SQLite's unicode61 tokenizer.
+from .schema import LANGUAGES
+
+STEMMERS = LANGUAGES
+# Letters and digits only: the same split as the engines' tokenizers.
 TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _local = threading.local()  # PyStemmer objects are not thread-safe
 

@@ -8,27 +8,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# The facets users narrow by, in the order the page shows them, with the SearchQuery
-# attribute holding the values chosen for each.
-FACETS: dict[str, str] = {
-    "type": "types",
-    "focus_area": "focus_areas",
-    "region": "regions",
-    "country": "countries",
-    "partnership": "partnerships",
-    "language": "languages",
-    "year": "years",
-}
-# The search document's field behind each facet (see search/documents.py).
-FACET_FIELDS: dict[str, str] = {
-    "type": "type",
-    "focus_area": "focus_areas",
-    "region": "regions",
-    "country": "countries",
-    "partnership": "partnership",
-    "language": "language",
-    "year": "year",
-}
+from . import schema
+
+# Each facet's SearchQuery attribute and document field (declared in search/schema.py).
+FACETS: dict[str, str] = {facet.name: facet.attribute for facet in schema.FACETS}
+FACET_FIELDS: dict[str, str] = {facet.name: facet.field for facet in schema.FACETS}
 SORTS = ("relevance", "newest", "oldest")
 MAX_TEXT_LENGTH = 500
 MAX_CLAUSES = 12

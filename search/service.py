@@ -8,29 +8,22 @@ labels in the reader's language and their selected state.
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils.text import capfirst
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from knowledge.content_version import cached_until_content_changes
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
 from knowledge.models.taxonomy import region_name
+from knowledge.selectors import ITEM_TYPES
 
 from .engines import EngineResults, Hit, SearchEngine, get_engine
-from .query import FACETS, ParsedText, SearchQuery, parse_text
+from .query import ParsedText, SearchQuery, parse_text
+from .schema import FACETS
 from .spelling import corrected_text, words_to_check
 from .synonyms import synonym_map
 
-TYPE_LABELS = {"case-study": _("Case studies"), "lesson": _("Lessons learned"), "testimonial": _("Testimonials")}
-FACET_LABELS = {
-    "type": _("Type"),
-    "focus_area": _("Focus area"),
-    "region": _("Region"),
-    "country": _("Country"),
-    "partnership": _("Partnership"),
-    "language": _("Language"),
-    "year": _("Year"),
-}
-MAX_FACET_VALUES = {"country": 40, "partnership": 40}
+# "Case studies", "Lessons learned", "Testimonials": the models' own names.
+TYPE_LABELS = {slug: capfirst(model._meta.verbose_name_plural) for slug, model in ITEM_TYPES.items()}
 
 
 @dataclass
@@ -124,7 +117,8 @@ def _labels(facet: str, values: list[str], stored: dict[str, dict[str, str]]) ->
 
 def _facets(query: SearchQuery, results: EngineResults, stored: dict[str, dict[str, str]]) -> list[Facet]:
     facets = []
-    for name in FACETS:
+    for declared in FACETS:
+        name = declared.name
         chosen = [str(value) for value in query.chosen(name)]
         if name == "year" and query.year_from and query.year_from == query.year_to:
             chosen = [str(query.year_from)]  # a single year picked from the facet is a one-year range
@@ -132,11 +126,11 @@ def _facets(query: SearchQuery, results: EngineResults, stored: dict[str, dict[s
         shown = list(counts)
         if name == "year":
             shown.sort(reverse=True)
-        shown = shown[: MAX_FACET_VALUES.get(name, 100)]
+        shown = shown[: declared.shown]
         shown += [value for value in chosen if value not in shown]  # a chosen value stays visible at 0
         labels = _labels(name, shown, stored)
         options = [FacetOption(v, labels.get(v, v), counts.get(v, 0), v in chosen) for v in shown]
-        facets.append(Facet(name, str(FACET_LABELS[name]), options))
+        facets.append(Facet(name, str(declared.label), options))
     return facets
 
 

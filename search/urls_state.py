@@ -6,16 +6,11 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from .schema import FACETS
 from .service import Facet, FacetOption
 
-PARAMETER = {
-    "type": "type",
-    "focus_area": "focus_area",
-    "region": "region",
-    "country": "country",
-    "partnership": "partnership",
-    "language": "lang",
-}
+# A year is chosen as a one-year range (year_from, year_to), not by a parameter of its own.
+PARAMETER = {facet.name: facet.parameter for facet in FACETS if facet.name != "year"}
 ORDER = [
     "q",
     "type",

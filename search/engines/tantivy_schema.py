@@ -1,6 +1,7 @@
 """The tantivy index's schema and analysis: the search document as tantivy stores it.
 
-Text is indexed twice, as Elasticsearch's mapping does (engines/elasticsearch_mapping.py):
+The document is declared in search/schema.py. Text is indexed twice, as Elasticsearch's mapping
+does (engines/elasticsearch_mapping.py):
 - folded (`title`, `summary`, `body`, `partnership_title`, `tags`): split on anything that is not
   a letter or digit, lower case, accents folded (`Santé` -> `sante`); stored, for hits and
   highlights. Phrases, typo tolerance, autocomplete and "did you mean" read these.
@@ -17,18 +18,17 @@ import datetime
 import tantivy
 from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
-LANGUAGES = {"en": "english", "fr": "french", "pt": "portuguese", "es": "spanish"}
+from ..schema import DEFAULT_LANGUAGE, FACETS, LANGUAGES, MAX_TOKEN, STORED_FIELDS, TEXT_FIELDS
+
 FOLDED = "folded"
-# Where a word may match and how much each place counts (the Elasticsearch engine's weights).
-FOLDED_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0, "partnership_title": 1.0, "tags": 1.0}
-STEMMED_FIELDS = {"title": 4.0, "summary": 2.0, "body": 1.0}
-# Words that typos, phrases and "did you mean" look at: the item's own text.
-SPELLING_FIELDS = ("title", "summary", "body")
-# Raw keyword fields: the facets (with `year`, an integer) and what a hit shows.
-KEYWORD_FIELDS = ("type", "language", "partnership", "focus_areas", "countries", "regions")
-STORED_ONLY = ("url", "publication_date", "version")
-# No token longer than this reaches the index (a pasted URL or hash would only bloat it).
-MAX_TOKEN = 40
+# The declared document (search/schema.py) as tantivy's fields: every text field folded, the
+# stemmed ones once more per language; facets as raw fast fields (integers for the year).
+FOLDED_FIELDS = {field.name: field.boost for field in TEXT_FIELDS}
+STEMMED_FIELDS = {field.name: field.boost for field in TEXT_FIELDS if field.stemmed}
+SPELLING_FIELDS = tuple(field.name for field in TEXT_FIELDS if field.spelling)
+KEYWORD_FIELDS = tuple(facet.field for facet in FACETS if not facet.integer)
+INTEGER_FIELDS = tuple(facet.field for facet in FACETS if facet.integer)
+STORED_ONLY = STORED_FIELDS
 
 
 def stemmed_field(field: str, language: str) -> str:
@@ -85,7 +85,8 @@ def build_schema() -> tantivy.Schema:
             builder.add_text_field(stemmed_field(field, language), tokenizer_name=f"stemmed_{language}")
     for field in KEYWORD_FIELDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=True)
-    builder.add_integer_field("year", stored=True, indexed=True, fast=True)
+    for field in INTEGER_FIELDS:
+        builder.add_integer_field(field, stored=True, indexed=True, fast=True)
     # Date, then id: one value to sort by newest or oldest, ties never left to chance.
     builder.add_integer_field("date_order", fast=True)
     for field in STORED_ONLY:
@@ -106,7 +107,7 @@ def to_tantivy(document: dict) -> tantivy.Document:
         for text in value if isinstance(value, list) else [value]:
             if text:
                 doc.add_text(field, text)
-    language = document["language"] if document["language"] in LANGUAGES else "en"
+    language = document["language"] if document["language"] in LANGUAGES else DEFAULT_LANGUAGE
     for field in STEMMED_FIELDS:
         if document[field]:
             doc.add_text(stemmed_field(field, language), document[field])
@@ -115,7 +116,8 @@ def to_tantivy(document: dict) -> tantivy.Document:
         for text in value if isinstance(value, list) else [value]:
             if text:
                 doc.add_text(field, str(text))
-    doc.add_integer("year", int(document["year"]))
+    for field in INTEGER_FIELDS:
+        doc.add_integer(field, int(document[field]))
     doc.add_integer("date_order", date_order(document["publication_date"], document["id"]))
     for field in STORED_ONLY:
         doc.add_text(field, str(document[field]))

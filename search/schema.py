@@ -1,0 +1,67 @@
+"""The search document, declared once: its text fields and their weights, its languages and
+their analysis, its facets and their URL names. Each engine translates this table
+(engines/tantivy_schema.py, engines/elasticsearch_mapping.py); the query, the service and the
+links read it. `search/documents.py` fills a document with exactly these fields.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+# The content languages and the Snowball stemmer each one's text is analysed with. Every text
+# field is also analysed without stemming: lower case, accents folded (`Santé` -> `sante`).
+LANGUAGES: dict[str, str] = {"en": "english", "fr": "french", "pt": "portuguese", "es": "spanish"}
+DEFAULT_LANGUAGE = "en"
+# No token longer than this reaches an index (a pasted URL or hash would only bloat it).
+MAX_TOKEN = 40
+
+
+@dataclass(frozen=True)
+class TextField:
+    name: str
+    boost: float
+    # Also analysed in the item's own language (stemmed): `laboratoires` finds `laboratoire`.
+    stemmed: bool = False
+    # Words typos are corrected towards, phrases match in, and "did you mean" offers.
+    spelling: bool = False
+    # Passages shown under a hit with the matched words marked.
+    highlighted: bool = False
+    # Holds several values (a list in the document).
+    many: bool = False
+
+
+TEXT_FIELDS: tuple[TextField, ...] = (
+    TextField("title", 4.0, stemmed=True, spelling=True),
+    TextField("summary", 2.0, stemmed=True, spelling=True, highlighted=True),
+    TextField("body", 1.0, stemmed=True, spelling=True, highlighted=True),
+    TextField("partnership_title", 1.0),
+    TextField("tags", 1.0, many=True),
+)
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # as the service and templates call it
+    parameter: str  # its URL parameter: /search/?focus_area=health-policy
+    attribute: str  # the SearchQuery attribute holding the values chosen
+    field: str  # the document field behind it
+    label: str
+    integer: bool = False
+    many: bool = False
+    shown: int = 100  # at most this many values offered (chosen ones always are)
+
+
+# In the order the search page shows them.
+FACETS: tuple[Facet, ...] = (
+    Facet("type", "type", "types", "type", _("Type")),
+    Facet("focus_area", "focus_area", "focus_areas", "focus_areas", _("Focus area"), many=True),
+    Facet("region", "region", "regions", "regions", _("Region"), many=True),
+    Facet("country", "country", "countries", "countries", _("Country"), many=True, shown=40),
+    Facet("partnership", "partnership", "partnerships", "partnership", _("Partnership"), shown=40),
+    Facet("language", "lang", "languages", "language", _("Language")),
+    Facet("year", "year", "years", "year", _("Year"), integer=True),
+)
+FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
+
+# Kept with each document, not searched: what a hit shows and what `search_index check` compares.
+STORED_FIELDS = ("url", "publication_date", "version")
