@@ -12,7 +12,8 @@ logger = logging.getLogger(__name__)
 
 def related_items(page: KnowledgeItemPage, limit: int = 3) -> list[KnowledgeItemPage]:
     try:
-        ids = get_engine().more_like_this(page.pk, limit)
+        # A new page's preview has no id yet, so nothing indexed to start from.
+        ids = get_engine().more_like_this(page.pk, limit) if page.pk else []
     except EngineUnavailable as error:
         logger.warning("Related items from the database instead: %s", error)
         ids = []
