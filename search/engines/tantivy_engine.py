@@ -21,11 +21,14 @@ from tantivy import Occur, Order, Query
 from ..analysis import stems_in_every_language
 from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
 from ..spelling import allowed_edits, is_vocabulary_word
+from ..variants import american
 from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
-from .highlight import highlight
+from .highlight import Marks, highlight
 from .tantivy_folder import WRITER_WAIT, IndexFolder
 from .tantivy_schema import (
     FOLDED_FIELDS,
+    JOINED,
+    JOINED_BOOST,
     LANGUAGES,
     SPELLING_FIELDS,
     STEMMED_FIELDS,
@@ -33,6 +36,7 @@ from .tantivy_schema import (
     build_schema,
     stemmed_field,
     to_tantivy,
+    with_variants,
 )
 
 FUZZY_WEIGHT = 0.5  # a typo costs relevance: exact and stemmed matches rank above fuzzy ones
@@ -41,28 +45,47 @@ MORE_LIKE_THIS_TERMS = 12
 # Words in more than this share of the items say nothing about an item (as in the database engine).
 MORE_LIKE_THIS_COMMON = 0.3
 AUTOCOMPLETE_MIN_PREFIX = 2
+SYNONYM_WEIGHT = 0.8
+# A joined word is tried as two words of three letters or more, at most two ways.
+MIN_COMPOUND_PART = 3
+MAX_SPLITS = 2
 REBUILD_PROGRESS_EVERY = 100
 
 
 @dataclass
 class ClauseQuery:
-    """One clause of the user's text as a tantivy query, and the words it matches, for highlights."""
+    """One clause of the user's text as a tantivy query, and the words and phrases it matches, for highlights."""
 
     query: Query
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
 
 
 class Vocabulary:
     """The index's own term dictionary, read through one searcher: which words it knows, and the
     closest known words to one it does not (typos, "did you mean")."""
 
-    def __init__(self, searcher: tantivy.Searcher):
+    def __init__(self, searcher: tantivy.Searcher, analysers: Analysers):
         self.searcher = searcher
+        self.analysers = analysers
         self._corrections: dict[str, list[str]] = {}
 
     def known(self, word: str) -> bool:
-        return any(self.searcher.doc_freq(name, word) for name in FOLDED_FIELDS)
+        """Some item holds the (folded) word as written, joined, or stemmed in its language:
+        `jumelage` is no typo where items say `jumelages`."""
+        if any(self.searcher.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)):
+            return True
+        return any(
+            self.searcher.doc_freq(stemmed_field(name, language), stem)
+            for language in LANGUAGES
+            for stem in self.analysers.stemmed(american(word), language)
+            for name in STEMMED_FIELDS
+        )
+
+    def holds(self, word: str) -> int:
+        """How many items hold the folded word in their own text (title, summary, body)."""
+        return max(self.searcher.doc_freq(name, word) for name in SPELLING_FIELDS)
 
     def corrections(self, word: str, limit: int = 3) -> list[str]:
         """Indexed words within the allowed edits, closest and most common first. Like
@@ -97,6 +120,9 @@ class TantivyEngine(SearchEngine):
         return build_schema()
 
     # Writing ---------------------------------------------------------------------------------
+
+    def prepare(self, document: dict) -> dict:
+        return with_variants(document)
 
     def upsert(self, documents: list[dict]) -> None:
         if not documents:
@@ -150,48 +176,68 @@ class TantivyEngine(SearchEngine):
     def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery) -> list[Query]:
         """A word folded in every text field and, stemmed by each language, in its fields."""
         queries = [self._term(name, word, boost * weight) for name, boost in FOLDED_FIELDS.items()]
+        queries.append(self._term(JOINED, word, JOINED_BOOST * weight))
         for language in LANGUAGES:
-            for stem in dict.fromkeys(self.analysers.stemmed(typed, language)):
+            for stem in dict.fromkeys(self.analysers.stemmed(american(typed), language)):
                 queries += [
                     self._term(stemmed_field(name, language), stem, boost * weight)
                     for name, boost in STEMMED_FIELDS.items()
                 ]
         out.words.add(word)
-        out.stems |= stems_in_every_language(word)
+        out.stems |= stems_in_every_language(american(word))
         return queries
 
-    def _word(self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery) -> list[Query]:
+    def _word(
+        self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery, weight: float = 1.0
+    ) -> list[Query]:
         """A single word; when the index does not know it and it has five letters or more, also
         the known words within the allowed edits (as the database engine corrects them, stemmed
         too) and tantivy's fuzzy terms (typos in the first letter as well), at half weight."""
-        queries = self._exact(typed, word, 1.0, out)
+        queries = self._exact(typed, word, weight, out)
         edits = allowed_edits(word)
         if edits and not vocabulary.known(word):
             for correction in vocabulary.corrections(word):
-                queries += self._exact(correction, correction, FUZZY_WEIGHT, out)
+                queries += self._exact(correction, correction, FUZZY_WEIGHT * weight, out)
             for name in SPELLING_FIELDS:
                 fuzzy = Query.fuzzy_term_query(self.schema, name, word, distance=edits, transposition_cost_one=True)
-                queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * FOLDED_FIELDS[name]))
+                queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]))
         return queries
 
-    def _phrase(self, words: list[str], out: ClauseQuery) -> list[Query]:
-        out.words.update(words)
+    def _phrase(self, words: list[str], out: ClauseQuery, weight: float = 1.0) -> list[Query]:
+        out.phrases.add(tuple(words))
         return [
-            Query.boost_query(Query.phrase_query(self.schema, name, words), FOLDED_FIELDS[name])
+            Query.boost_query(Query.phrase_query(self.schema, name, words), FOLDED_FIELDS[name] * weight)
             for name in SPELLING_FIELDS
         ]
+
+    def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:
+        """A joined word as two words items hold (`handrub` -> `hand rub`, `rollout` -> `roll
+        out`): each split into halves of three letters or more that some item's text holds."""
+        if len(word) < 2 * MIN_COMPOUND_PART:
+            return []
+        splits = [
+            (min(vocabulary.holds(word[:i]), vocabulary.holds(word[i:])), [word[:i], word[i:]])
+            for i in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1)
+        ]
+        return [split for documents, split in sorted(splits, reverse=True)[:MAX_SPLITS] if documents]
 
     def _clause(self, clause: Clause, vocabulary: Vocabulary) -> ClauseQuery | None:
         """Any of the clause's alternatives (the word or phrase typed, or a synonym)."""
         out = ClauseQuery(Query.empty_query())
         queries: list[Query] = []
-        for alternative in clause.alternatives:
+        for position, alternative in enumerate(clause.alternatives):
+            # The words as typed count most; a synonym (often another language's) a little less.
+            weight = 1.0 if position == 0 else SYNONYM_WEIGHT
             typed = " ".join(alternative.words)
             words = self.analysers.folded(typed)
-            if len(words) > 1:  # a quoted phrase, a multi-word synonym, or `hiv/aids`
-                queries += self._phrase(words, out)
+            if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
+                queries += self._phrase(words, out, weight)
+                if len(alternative.words) == 1:  # one hyphenated word: its joined form too
+                    queries += self._exact(typed.replace("-", ""), "".join(words), weight, out)
             elif words:
-                queries += self._word(typed, words[0], vocabulary, out)
+                queries += self._word(typed, words[0], vocabulary, out, weight)
+                for split in self._split(words[0], vocabulary):
+                    queries += self._phrase(split, out, weight)
         if not queries:
             return None
         out.query = Query.boolean_query([(Occur.Should, q) for q in queries])
@@ -233,27 +279,30 @@ class TantivyEngine(SearchEngine):
 
     def search(self, query: SearchQuery, parsed: ParsedText, require_all: bool = True) -> EngineResults:
         searcher = self.folder.searcher()  # one consistent view of the index for the whole search
-        clauses = self._clauses(parsed, Vocabulary(searcher))
+        clauses = self._clauses(parsed, Vocabulary(searcher, self.analysers))
         filters = self._filters(query)
         text = self._text(clauses, require_all)
         result = self._page(searcher, self._combined(text, filters), query, ranked=bool(clauses))
-        words = {w for c in clauses for w in c.words}
-        word_stems = {s for c in clauses for s in c.stems}
+        marks = Marks(
+            words={w for c in clauses for w in c.words},
+            stems={s for c in clauses for s in c.stems},
+            phrases={p for c in clauses for p in c.phrases},
+        )
         return EngineResults(
             total=result.count,
-            hits=[self._hit(searcher.doc(address), words, word_stems) for _key, address in result.hits],
+            hits=[self._hit(searcher.doc(address), marks) for _key, address in result.hits],
             facets=self._facet_counts(searcher, text, filters),
         )
 
     def count(self, query: SearchQuery, parsed: ParsedText) -> int:
         searcher = self.folder.searcher()
-        text = self._text(self._clauses(parsed, Vocabulary(searcher)), True)
+        text = self._text(self._clauses(parsed, Vocabulary(searcher, self.analysers)), True)
         return searcher.search(self._combined(text, self._filters(query)), limit=1, count=True).count
 
     def spelling(self, words: list[str]) -> dict[str, list[str]]:
         if not words:
             return {}
-        vocabulary = Vocabulary(self.folder.searcher())
+        vocabulary = Vocabulary(self.folder.searcher(), self.analysers)
         corrections = {}
         for word in words:
             folded = self.analysers.folded(word)  # the index's own folding (`œ` is `oe` there)
@@ -280,7 +329,7 @@ class TantivyEngine(SearchEngine):
         )
 
     @staticmethod
-    def _hit(stored: tantivy.Document, words: set[str], word_stems: set[str]) -> Hit:
+    def _hit(stored: tantivy.Document, marks: Marks) -> Hit:
         values = stored.to_dict()
 
         def first(name: str, default=""):
@@ -297,7 +346,7 @@ class TantivyEngine(SearchEngine):
             publication_date=datetime.date.fromisoformat(first("publication_date")),
             focus_areas=values.get("focus_areas", []),
             countries=values.get("countries", []),
-            highlights=highlight(f"{summary}\n{first('body')}", language, words, word_stems) if words else [],
+            highlights=highlight(f"{summary}\n{first('body')}", language, marks) if marks else [],
         )
 
     @staticmethod

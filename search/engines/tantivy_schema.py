@@ -19,6 +19,7 @@ import tantivy
 from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
 from ..schema import DEFAULT_LANGUAGE, FACETS, LANGUAGES, MAX_TOKEN, STORED_FIELDS, TEXT_FIELDS
+from ..variants import american, joined_forms
 
 FOLDED = "folded"
 # The declared document (search/schema.py) as tantivy's fields: every text field folded, the
@@ -29,6 +30,10 @@ SPELLING_FIELDS = tuple(field.name for field in TEXT_FIELDS if field.spelling)
 KEYWORD_FIELDS = tuple(facet.field for facet in FACETS if not facet.integer)
 INTEGER_FIELDS = tuple(facet.field for facet in FACETS if facet.integer)
 STORED_ONLY = STORED_FIELDS
+# Hyphenated words written joined (`stock-out` -> `stockout`, search/variants.py), folded, not
+# stored; they also go into the stemmed fields, so `stockouts` finds `stock-out` too.
+JOINED = "joined"
+JOINED_BOOST = 1.0
 
 
 def stemmed_field(field: str, language: str) -> str:
@@ -83,6 +88,7 @@ def build_schema() -> tantivy.Schema:
     for field in STEMMED_FIELDS:
         for language in LANGUAGES:
             builder.add_text_field(stemmed_field(field, language), tokenizer_name=f"stemmed_{language}")
+    builder.add_text_field(JOINED, tokenizer_name=FOLDED)
     for field in KEYWORD_FIELDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=True)
     for field in INTEGER_FIELDS:
@@ -98,8 +104,24 @@ def date_order(publication_date: str, pk: int) -> int:
     return datetime.date.fromisoformat(publication_date).toordinal() * 2**32 + pk
 
 
+def with_variants(document: dict) -> dict:
+    """The document with what its text adds for matching: the stemmed fields' text with American
+    spellings, and the hyphenated words joined. Run where documents are built (the rebuild's
+    worker processes, engines/base.py `prepare`), not in the one process that writes."""
+    if "_stemmed" in document:
+        return document
+    texts = [document[field.name] for field in TEXT_FIELDS]
+    flat = "\n".join(text for value in texts for text in (value if isinstance(value, list) else [value]) if text)
+    return {
+        **document,
+        "_stemmed": {field: american(document[field]) for field in STEMMED_FIELDS if document[field]},
+        "_joined": joined_forms(flat),
+    }
+
+
 def to_tantivy(document: dict) -> tantivy.Document:
     """A search document (search/documents.py) as the fields above."""
+    document = with_variants(document)
     doc = tantivy.Document()
     doc.add_integer("id", document["id"])
     for field in FOLDED_FIELDS:
@@ -108,9 +130,11 @@ def to_tantivy(document: dict) -> tantivy.Document:
             if text:
                 doc.add_text(field, text)
     language = document["language"] if document["language"] in LANGUAGES else DEFAULT_LANGUAGE
-    for field in STEMMED_FIELDS:
-        if document[field]:
-            doc.add_text(stemmed_field(field, language), document[field])
+    for field, text in document["_stemmed"].items():
+        doc.add_text(stemmed_field(field, language), text)
+    if document["_joined"]:
+        doc.add_text(JOINED, document["_joined"])
+        doc.add_text(stemmed_field("body", language), document["_joined"])
     for field in KEYWORD_FIELDS:
         value = document[field]
         for text in value if isinstance(value, list) else [value]:

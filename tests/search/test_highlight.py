@@ -1,11 +1,11 @@
-"""The database engine's passages: whole sentences, matched words marked, the rest escaped."""
+"""Passages under a hit: whole sentences, only what matched marked, the rest escaped."""
 
-from search.engines.highlight import highlight
+from search.engines.highlight import Marks, highlight
 
 
 def test_passages_are_whole_sentences_even_with_decimals():
     text = "In 2017 the laboratory received 1.5 million CFA for reagents. Staff were trained. The laboratory opened."
-    passages = highlight(text, "en", {"laboratory"}, set())
+    passages = highlight(text, "en", Marks(words={"laboratory"}))
     assert passages == [
         "In 2017 the <mark>laboratory</mark> received 1.5 million CFA for reagents.",
         "The <mark>laboratory</mark> opened.",
@@ -13,5 +13,26 @@ def test_passages_are_whole_sentences_even_with_decimals():
 
 
 def test_stems_are_marked_in_the_items_language_and_markup_is_escaped():
-    passages = highlight("Les <b>laboratoires</b> & l'hôpital.", "fr", set(), {"laboratoir"})
+    passages = highlight("Les <b>laboratoires</b> & l'hôpital.", "fr", Marks(stems={"laboratoir"}))
     assert passages == ["Les &lt;b&gt;<mark>laboratoires</mark>&lt;/b&gt; &amp; l&#x27;hôpital."]
+
+
+def test_a_phrase_s_words_are_marked_only_where_they_stand_together():
+    text = "Seven out of ten wards ran out of gloves. Stock-outs of gloves fell; nothing ran out."
+    passages = highlight(text, "en", Marks(phrases={("stock", "outs")}))
+    assert passages == ["<mark>Stock-outs</mark> of gloves fell; nothing ran out."]
+
+
+def test_the_filler_words_of_a_synonym_are_never_marked_alone():
+    text = "Infection prevention and control improved. Nurses and doctors met the district team."
+    marks = Marks(words={"ipc"}, phrases={("infection", "prevention", "and", "control")})
+    assert highlight(text, "en", marks) == ["<mark>Infection prevention and control</mark> improved."]
+
+
+def test_british_and_american_spellings_are_both_marked():
+    text = "Postpartum haemorrhage fell. Hemorrhage audits continue."
+    marks = Marks(words={"hemorrhage"}, stems={"hemorrhag"})
+    assert highlight(text, "en", marks) == [
+        "Postpartum <mark>haemorrhage</mark> fell.",
+        "<mark>Hemorrhage</mark> audits continue.",
+    ]
