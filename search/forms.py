@@ -14,7 +14,6 @@ PAGE_SIZES = (10, 20, 50)
 # beyond its `index.max_result_window` (10,000 by default), and the embedded engine keeps the
 # same bound so that a link works whichever engine answers.
 MAX_RESULTS = 10_000
-MAX_PAGE = MAX_RESULTS // min(PAGE_SIZES)
 
 
 def last_page(page_size: int) -> int:
@@ -73,7 +72,7 @@ class SearchForm(forms.Form):
     year_from = forms.IntegerField(required=False, min_value=1990, max_value=2100)
     year_to = forms.IntegerField(required=False, min_value=1990, max_value=2100)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    page = forms.IntegerField(required=False, min_value=1)  # at most last_page(page_size): see clean()
     page_size = forms.TypedChoiceField(required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=10)
 
     def __init__(self, data=None, *args, **kwargs):
