@@ -40,7 +40,7 @@ FUZZY_EXPANSIONS = 10
 SPELLING_CANDIDATES = 5
 # An index of ours that no alias points to is left by a rebuild or first write that died. One
 # younger than this may be a rebuild still filling it (the same six hours after which a rebuild
-# marker is ignored, search/indexing.py).
+# marker is ignored: IndexRebuild.STALE_AFTER_HOURS, search/models.py).
 ORPHAN_AGE = datetime.timedelta(hours=6)
 HIGHLIGHT = {
     "type": "fvh",
