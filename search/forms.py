@@ -9,8 +9,16 @@ from knowledge.models import Country, FocusArea, Language, PartnershipPage
 from .query import SORTS, SearchQuery
 
 TYPES = ("case-study", "lesson", "testimonial")
-MAX_PAGE = 1000
 PAGE_SIZES = (10, 20, 50)
+# The deepest result a page may show, for every engine: Elasticsearch refuses `from + size`
+# beyond its `index.max_result_window` (10,000 by default), and the embedded engine keeps the
+# same bound so that a link works whichever engine answers.
+MAX_RESULTS = 10_000
+
+
+def last_page(page_size: int) -> int:
+    """The deepest page of `page_size` results that stays within MAX_RESULTS."""
+    return MAX_RESULTS // page_size
 
 
 class CheckedMultipleChoiceField(forms.MultipleChoiceField):
@@ -64,7 +72,7 @@ class SearchForm(forms.Form):
     year_from = forms.IntegerField(required=False, min_value=1990, max_value=2100)
     year_to = forms.IntegerField(required=False, min_value=1990, max_value=2100)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
-    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+    page = forms.IntegerField(required=False, min_value=1)  # at most last_page(page_size): see clean()
     page_size = forms.TypedChoiceField(required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=10)
 
     def __init__(self, data=None, *args, **kwargs):
@@ -78,6 +86,16 @@ class SearchForm(forms.Form):
         year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
         if year_from and year_to and year_from > year_to:
             raise forms.ValidationError(_("year_from must not come after year_to."))
+        page, page_size = cleaned.get("page"), cleaned.get("page_size") or 10
+        if page and page > last_page(page_size):
+            self.add_error(
+                "page",
+                _(
+                    "must be at most %(last)s with page_size %(size)s: "
+                    "only the first %(limit)s results can be paged through."
+                )
+                % {"last": last_page(page_size), "size": page_size, "limit": f"{MAX_RESULTS:,}"},
+            )
         return cleaned
 
     def error_text(self) -> str:

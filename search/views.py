@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .engines import EngineUnavailable, get_engine
-from .forms import SearchForm
+from .forms import SearchForm, last_page
 from .service import SearchPage, run_search
 from .urls_state import facet_links, page_links
 
@@ -36,7 +36,7 @@ def search_page(request):
     context.update(
         search=page,
         facets=facet_links(request.GET, page.facets),
-        pages=page_links(request.GET, page.query.page, page.pages),
+        pages=page_links(request.GET, page.query.page, min(page.pages, last_page(page.query.page_size))),
     )
     return render(request, "search/search.html", context)
 

@@ -206,6 +206,8 @@ if SEARCH_ENGINE not in ("tantivy", "elasticsearch"):
 SEARCH_INDEX_DIR = Path(env_str("SEARCH_INDEX_DIR", str(BASE_DIR / "search-index")))
 SEARCH_INDEX_PREFIX = env_str("SEARCH_INDEX_PREFIX", "esther")
 SEARCH_TIMEOUT = env_int("SEARCH_TIMEOUT", 5)
+# Elasticsearch only: creating indexes, bulk loads, refreshes and alias swaps wait this long.
+SEARCH_INDEXING_TIMEOUT = env_int("SEARCH_INDEXING_TIMEOUT", 120)
 
 # OAI-PMH (/oai/): identifiers are oai:<OAI_REPOSITORY_ID>:<page id>; unset, the site's host name
 # is used. Lists come in pages of OAI_PAGE_SIZE records with a resumption token.

@@ -18,6 +18,7 @@ def get_engine() -> SearchEngine:
             url=settings.ELASTICSEARCH_URL,
             index_prefix=settings.SEARCH_INDEX_PREFIX,
             timeout=settings.SEARCH_TIMEOUT,
+            indexing_timeout=settings.SEARCH_INDEXING_TIMEOUT,
             api_key=settings.ELASTICSEARCH_API_KEY,
         )
     from .tantivy_engine import TantivyEngine

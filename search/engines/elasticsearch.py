@@ -16,10 +16,11 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from rapidfuzz.distance import OSA
 
+from ..analysis import tokens
 from ..query import FACET_FIELDS, FACETS, Alternative, ParsedText, SearchQuery
 from ..spelling import MIN_TYPO_LENGTH, allowed_edits
 from .base import EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
-from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition
+from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition, new_version
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,19 @@ FACET_SIZE = 100
 # Where a word may match, and how much each place counts: titles most, as in the database engine.
 SURFACE_FIELDS = ["title^4", "summary^2", "body", "partnership_title", "tags"]
 STEMMED_FIELDS = ["title.stemmed^4", "summary.stemmed^2", "body.stemmed"]
-# The same edits as the database engine: none under five letters, one up to seven, two beyond.
+# The same edits as search/spelling.py: none under five letters, one up to seven, two beyond.
 FUZZINESS = f"AUTO:{MIN_TYPO_LENGTH},8"
+# Each fuzzy field expands a word into up to this many indexed terms, for every alternative of
+# every clause: on the title and summary only, and few enough that a query of many words and
+# synonyms stays far below `indices.query.bool.max_clause_count` on a small heap.
+FUZZY_FIELDS = ["title^4", "summary^2"]
+FUZZY_EXPANSIONS = 10
+# A typo's candidates asked of the term suggester; the closest three are kept.
+SPELLING_CANDIDATES = 5
+# An index of ours that no alias points to is left by a rebuild or first write that died. One
+# younger than this may be a rebuild still filling it (the same six hours after which a rebuild
+# marker is ignored: IndexRebuild.STALE_AFTER_HOURS, search/models.py).
+ORPHAN_AGE = datetime.timedelta(hours=6)
 HIGHLIGHT = {
     "type": "fvh",
     "fragment_size": 220,
@@ -53,10 +65,11 @@ def _alternative_queries(alternative: Alternative) -> list:
             Q(
                 "multi_match",
                 query=text,
-                fields=SURFACE_FIELDS,
+                fields=FUZZY_FIELDS,
                 operator="and",
                 fuzziness=FUZZINESS,
                 prefix_length=1,
+                max_expansions=FUZZY_EXPANSIONS,
                 boost=0.5,
             )
         )
@@ -107,6 +120,11 @@ class ItemSearch(FacetedSearch):
         search = super().build_search().source(SOURCE_FIELDS).extra(track_total_hits=True)
         if not self.parsed:
             return search
+        if self._order()[0] == "_score":
+            # The four language indexes differ in size: scored with each one's own term
+            # statistics, a word rare in French but common in English would rank French items
+            # first for no reason. A first round trip gathers the statistics of all four.
+            search = search.params(search_type="dfs_query_then_fetch")
         search = search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
         for field in ("summary", "body"):
             search = search.highlight(field, matched_fields=[field, f"{field}.stemmed"], **HIGHLIGHT)
@@ -133,11 +151,25 @@ class ItemSearch(FacetedSearch):
 class ElasticsearchEngine(SearchEngine):
     name = "elasticsearch"
 
-    def __init__(self, url: str, index_prefix: str = "esther", timeout: float = 5, api_key: str | None = None):
+    def __init__(
+        self,
+        url: str,
+        index_prefix: str = "esther",
+        timeout: float = 5,
+        api_key: str | None = None,
+        indexing_timeout: float = 120,
+        bulk_retries: int = 4,
+        bulk_backoff: float = 2,
+    ):
         self.names = IndexNames(index_prefix)
         self.client = Elasticsearch(
             url, api_key=api_key or None, request_timeout=timeout, max_retries=1, retry_on_timeout=False
         )
+        # Creating indexes, bulk loads, refreshes and alias swaps take far longer than a search
+        # may wait: they get their own timeout, so a rebuild is not cut short at five seconds.
+        self.lifecycle = self.client.options(request_timeout=indexing_timeout)
+        # A bulk item the cluster rejects as too busy (429) is sent again after 2, 4, 8, 16 s.
+        self.bulk_retries, self.bulk_backoff = bulk_retries, bulk_backoff
         self._ready = False
 
     # Errors ---------------------------------------------------------------------------------
@@ -156,27 +188,46 @@ class ElasticsearchEngine(SearchEngine):
             raise EngineUnavailable(f"Elasticsearch answered {error.status_code}: {error.message}") from error
         except (TransportError, helpers.BulkIndexError) as error:
             raise EngineUnavailable(f"Elasticsearch cannot be reached: {error}") from error
+        except helpers.ScanError as error:
+            raise EngineUnavailable(f"Elasticsearch could not read every shard: {error}") from error
 
     # Index lifecycle ------------------------------------------------------------------------
 
-    def _create_indexes(self, version: str, *, building: bool) -> dict[str, str]:
-        created = {}
-        for language in LANGUAGES:
-            name = self.names.versioned(language, version)
-            index_definition(name, language, building=building).create(using=self.client)
-            created[language] = name
-        return created
-
-    def _current_indexes(self) -> dict[str, str]:
-        """Language -> index behind its write alias, for the aliases that exist."""
-        aliases = self.client.indices.get_alias(name=self.names.write_alias("*"), ignore_unavailable=True)
+    def _indexes(self) -> tuple[dict[str, str], list[str]]:
+        """Language -> index behind its write alias; and our versioned indexes no alias points to."""
+        # `GET <pattern>/_alias` lists every index the pattern matches, each with all its aliases
+        # (none for an orphan); `GET _alias/<pattern>` would list only aliased indexes.
+        found = self.lifecycle.indices.get_alias(index=self.names.pattern)
         by_alias = {self.names.write_alias(language): language for language in LANGUAGES}
-        return {
-            by_alias[alias]: index
-            for index, body in aliases.body.items()
-            for alias in body.get("aliases", {})
-            if alias in by_alias
-        }
+        ours = {self.names.read_alias, *by_alias}
+        current, unaliased = {}, []
+        for index, body in found.body.items():
+            if self.names.parse(index) is None:
+                continue
+            aliases = set(body.get("aliases", {}))
+            current.update({by_alias[alias]: index for alias in aliases if alias in by_alias})
+            if not aliases & ours:
+                unaliased.append(index)
+        return current, sorted(unaliased)
+
+    def leftovers(self) -> list[str]:
+        """Our indexes that no alias points to: left by a rebuild or first write that died."""
+        return self._call(lambda: self._indexes()[1])
+
+    def _create_indexes(self, names: dict[str, str], created: list[str], *, building: bool) -> None:
+        for language, name in names.items():
+            index_definition(name, language, building=building).create(using=self.lifecycle)
+            created.append(name)
+
+    def _drop(self, indexes: Iterable[str]) -> None:
+        """Delete indexes on the way out of a failure, without hiding the failure."""
+        indexes = list(indexes)
+        if not indexes:
+            return
+        try:
+            self.lifecycle.indices.delete(index=",".join(indexes), ignore_unavailable=True)
+        except (ApiError, TransportError):
+            logger.warning("Could not delete the indexes %s; the next rebuild removes them", indexes)
 
     def _point_aliases(self, new: dict[str, str], old: dict[str, str]) -> None:
         """Move the read and write aliases to `new` in one atomic request."""
@@ -185,17 +236,56 @@ class ElasticsearchEngine(SearchEngine):
         for language, index in new.items():
             actions.append({"add": {"index": index, "alias": self.names.read_alias}})
             actions.append({"add": {"index": index, "alias": self.names.write_alias(language), "is_write_index": True}})
-        self.client.indices.update_aliases(actions=actions)
+        self.lifecycle.indices.update_aliases(actions=actions)
 
     def _ensure_indexes(self) -> None:
         """Create the indexes on first use, so publishing works before any rebuild."""
         if self._ready:
             return
-        if not self.client.indices.exists_alias(name=self.names.read_alias):
-            self._point_aliases(self._create_indexes(_version(), building=False), {})
+        if not self.lifecycle.indices.exists_alias(name=self.names.read_alias):
+            version = new_version()
+            new = {language: self.names.versioned(language, version) for language in LANGUAGES}
+            created = []
+            try:
+                self._create_indexes(new, created, building=False)
+                self._point_aliases(new, {})
+            except ApiError:
+                self._drop(created)
+                # Another process got there first (its alias swap won, ours was refused as a
+                # second write index): write through its indexes.
+                if not self.lifecycle.indices.exists_alias(name=self.names.read_alias):
+                    raise
         self._ready = True
 
     # Writing --------------------------------------------------------------------------------
+
+    def _bulk(self, actions: Iterable[dict], progress: Callable[[int], None] | None = None, **params) -> None:
+        """Send `actions` in chunks. Items rejected as too busy (429) are retried with back-off;
+        a delete finding nothing (404) is fine; any other refused item raises EngineUnavailable,
+        so the queue keeps the update rather than losing it."""
+        refused = []
+        for ok, item in helpers.streaming_bulk(
+            self.lifecycle,
+            actions,
+            chunk_size=BULK_CHUNK,
+            max_retries=self.bulk_retries,
+            initial_backoff=self.bulk_backoff,
+            raise_on_error=False,
+            **params,
+        ):
+            ((operation, result),) = item.items()
+            if ok:
+                if progress is not None and operation == "index":
+                    progress(1)
+            elif not (operation == "delete" and result.get("status") == 404):
+                refused.append(result)
+        if refused:
+            first = refused[0]
+            error = first.get("error") or {}
+            raise EngineUnavailable(
+                f"Elasticsearch refused {len(refused)} document(s), first {first.get('_id')} in "
+                f"{first.get('_index')} ({first.get('status')} {error.get('type')}: {error.get('reason')})"
+            )
 
     @staticmethod
     def _actions(documents: list[dict], names: Callable[[str], str]):
@@ -204,7 +294,7 @@ class ElasticsearchEngine(SearchEngine):
                 "_op_type": "index",
                 "_index": names(document["language"]),
                 "_id": document["id"],
-                "_source": document,
+                "_source": _source(document),
             }
             # An item whose language changed must leave its old language's index.
             for language in LANGUAGES:
@@ -214,13 +304,9 @@ class ElasticsearchEngine(SearchEngine):
     def upsert(self, documents: list[dict]) -> None:
         def run():
             self._ensure_indexes()
-            helpers.bulk(
-                self.client,
-                self._actions(documents, self.names.write_alias),
-                chunk_size=BULK_CHUNK,
-                ignore_status=(404,),
-                refresh="wait_for",
-            )
+            # Through the write aliases only: were one missing, a cluster that auto-creates
+            # indexes would make a concrete index of its name, and every later swap would fail.
+            self._bulk(self._actions(documents, self.names.write_alias), refresh="wait_for", require_alias=True)
 
         self._call(run)
 
@@ -236,32 +322,34 @@ class ElasticsearchEngine(SearchEngine):
                 for pk in ids
                 for language in LANGUAGES
             )
-            helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, ignore_status=(404,), refresh="wait_for")
+            self._bulk(actions, refresh="wait_for")
 
         self._call(run)
 
     def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None]) -> None:
-        """Fill new versioned indexes, then swap the aliases atomically and drop the old ones.
-        `prepare` leaves documents as they are: Elasticsearch analyses them itself."""
+        """Fill new versioned indexes, then swap the aliases atomically and drop the old ones,
+        with any index an earlier rebuild left behind. `prepare` leaves documents as they are:
+        Elasticsearch analyses them itself."""
 
         def run():
-            old = self._current_indexes()
-            new = self._create_indexes(_version(), building=True)
+            old, unaliased = self._indexes()
+            version = new_version()
+            new = {language: self.names.versioned(language, version) for language in LANGUAGES}
+            created = []
             try:
-                actions = self._actions_once(documents, new)
-                for ok, item in helpers.streaming_bulk(
-                    self.client, actions, chunk_size=BULK_CHUNK, ignore_status=(404,)
-                ):
-                    if ok and "index" in item:
-                        progress(1)
-                self.client.indices.put_settings(index=",".join(new.values()), settings=LIVE_SETTINGS)
-                self.client.indices.refresh(index=",".join(new.values()))
+                self._create_indexes(new, created, building=True)
+                self._bulk(self._actions_once(documents, new), progress)
+                together = ",".join(new.values())
+                self.lifecycle.indices.put_settings(index=together, settings=LIVE_SETTINGS)
+                self.lifecycle.indices.refresh(index=together)
                 self._point_aliases(new, old)
-            except Exception:
-                self.client.indices.delete(index=",".join(new.values()), ignore_unavailable=True)
+            except BaseException:
+                self._drop(created)
                 raise
-            if old:
-                self.client.indices.delete(index=",".join(old.values()), ignore_unavailable=True)
+            now = datetime.datetime.now(datetime.UTC)
+            orphans = [index for index in unaliased if now - self.names.parse(index)[1] > ORPHAN_AGE]
+            if old or orphans:
+                self.lifecycle.indices.delete(index=",".join([*old.values(), *orphans]), ignore_unavailable=True)
             self._ready = True
 
         self._call(run)
@@ -274,7 +362,7 @@ class ElasticsearchEngine(SearchEngine):
                 "_op_type": "index",
                 "_index": indexes[document["language"]],
                 "_id": document["id"],
-                "_source": document,
+                "_source": _source(document),
             }
 
     def indexed_versions(self) -> dict[int, str]:
@@ -300,28 +388,53 @@ class ElasticsearchEngine(SearchEngine):
         return self._call(ItemSearch(self.client, self.names.read_alias, query, parsed, True).count)
 
     def spelling(self, words: list[str]) -> dict[str, list[str]]:
-        """Elasticsearch's term suggester over every indexed word (the `spelling` field)."""
-        words = [word for word in words if len(word) >= MIN_TYPO_LENGTH]
+        """The term suggester over every indexed word (the `spelling` field), in one request
+        with a count of each word across all four indexes. The suggester judges "missing" shard
+        by shard, and each language's index is a shard: a word known in English but absent from
+        the French index would get suggestions. So it suggests for every word, and a word any
+        index holds is dropped."""
+        words = [word for word in dict.fromkeys(words) if len(word) >= MIN_TYPO_LENGTH]
         if not words:
             return {}
-        term = {"field": "spelling", "suggest_mode": "missing", "max_edits": 2, "min_word_length": MIN_TYPO_LENGTH}
+        text = " ".join(words)
+        starts, position = {}, 0
+        for word in words:
+            starts[position] = word
+            position += len(word) + 1
+        term = {"field": "spelling", "suggest_mode": "always", "max_edits": 2, "min_word_length": MIN_TYPO_LENGTH}
         search = Search(using=self.client, index=self.names.read_alias).extra(size=0)
-        search = search.suggest("spelling", " ".join(words), term={**term, "size": 3})
-        response = self._call(search.execute)
+        search = search.suggest("spelling", text, term={**term, "size": SPELLING_CANDIDATES})
+        search.aggs.bucket("known", "filters", filters={word: Q("term", spelling=word) for word in words})
+        response = self._call(search.execute).to_dict()
+        buckets = response.get("aggregations", {}).get("known", {}).get("buckets", {})
+        # A word without a count is taken as known: better no suggestion than a wrong one.
+        unknown = {word for word in words if buckets.get(word, {"doc_count": 1})["doc_count"] == 0}
         corrections = {}
-        for entry in getattr(getattr(response, "suggest", None), "spelling", []):
-            found = [o.text for o in entry.options if OSA.distance(entry.text, o.text) <= allowed_edits(entry.text)]
+        for entry in response.get("suggest", {}).get("spelling", []):
+            # Keyed by the word as given, found by the entry's place in the text: the analysed
+            # token may differ from it (or cover only part of it, which is no correction).
+            word = starts.get(entry["offset"])
+            if word not in unknown or entry["length"] != len(word):
+                continue
+            ranked = sorted(
+                (OSA.distance(word, option["text"]), -option.get("freq", 0), option["text"])
+                for option in entry["options"]
+                if option["text"] != word
+            )
+            found = [option for distance, _freq, option in ranked if distance <= allowed_edits(word)][:3]
             if found:
-                corrections[entry.text] = found
+                corrections[word] = found
         return corrections
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        words = prefix.split()
-        if not words or len(words[-1]) < 2:
+        """Titles with every typed word, the last as a prefix: `type 2 diab`, `vitamin a`,
+        `santé à`. Nothing for a single letter typed alone."""
+        if len("".join(tokens(prefix))) < 2:
             return []
         search = (
             Search(using=self.client, index=self.names.read_alias)
-            .query("match", **{"title.autocomplete": {"query": " ".join(words), "operator": "and"}})
+            # The title's own analyser reads the text (accents, case, `l'`), as it indexed it.
+            .query("match_bool_prefix", title={"query": " ".join(prefix.split()), "operator": "and"})
             .sort("_score", {"id": "desc"})
             .source(["title", "url", "type"])[:limit]
         )
@@ -338,6 +451,7 @@ class ElasticsearchEngine(SearchEngine):
             hits = found.execute().hits
             if not hits:
                 return []
+            # The item's own index: `like` reads the document as a get does, from one index.
             like = {"_index": hits[0].meta.index, "_id": str(item_id)}
             search = (
                 Search(using=self.client, index=self.names.read_alias)
@@ -353,13 +467,16 @@ class ElasticsearchEngine(SearchEngine):
                 )
                 .source(False)[:limit]
             )
+            # The liked item itself is never among the hits (`include` is false by default).
             return [int(hit.meta.id) for hit in search.execute().hits]
 
         return self._call(run)
 
 
-def _version() -> str:
-    return datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
+def _source(document: dict) -> dict:
+    """The document as indexed: without empty values, which a keyword field would index as a
+    term of its own (an item with no partnership would count under a blank partnership)."""
+    return {name: value for name, value in document.items() if value not in ("", None)}
 
 
 def _hit(hit) -> Hit:
@@ -373,7 +490,7 @@ def _hit(hit) -> Hit:
         title=hit.title,
         url=hit.url,
         type=hit.type,
-        summary=hit.summary,
+        summary=getattr(hit, "summary", ""),
         language=hit.language,
         publication_date=datetime.date.fromisoformat(hit.publication_date),
         focus_areas=list(hit.focus_areas),

@@ -12,6 +12,9 @@ write alias of one language, and the indexes behind them are versioned
 one atomic request.
 """
 
+import datetime
+import re
+
 from elasticsearch.dsl import Date, Document, Index, Integer, Keyword, Long, MetaField, Text, analyzer, token_filter
 
 LANGUAGES = ("en", "fr", "pt", "es")
@@ -24,11 +27,6 @@ ELISION = token_filter(
     articles=["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"],
 )
 FOLDED = analyzer("folded", tokenizer="standard", filter=[ELISION, "lowercase", "asciifolding"])
-AUTOCOMPLETE = analyzer(
-    "autocomplete",
-    tokenizer="standard",
-    filter=[ELISION, "lowercase", "asciifolding", token_filter("prefixes", "edge_ngram", min_gram=2, max_gram=20)],
-)
 
 # Elasticsearch's own language analyzers, rebuilt (as its documentation shows) so that accent
 # folding can follow the stemmer: the stemmer sees the real word, matching ignores accents.
@@ -62,12 +60,10 @@ def stemmed_analyzer(language: str):
     return analyzer(f"stemmed_{language}", tokenizer="standard", filter=[*_STEMMED_FILTERS[language], "asciifolding"])
 
 
-def _text(language: str, *, autocomplete: bool = False, highlighted: bool = False) -> Text:
+def _text(language: str, *, highlighted: bool = False) -> Text:
     # Offsets and positions let the fast vector highlighter mark stemmed and exact matches together.
     vectors = {"term_vector": "with_positions_offsets"} if highlighted else {}
     fields = {"stemmed": Text(analyzer=stemmed_analyzer(language), **vectors)}
-    if autocomplete:
-        fields["autocomplete"] = Text(analyzer=AUTOCOMPLETE, search_analyzer=FOLDED)
     return Text(analyzer=FOLDED, fields=fields, copy_to="spelling", **vectors)
 
 
@@ -76,12 +72,13 @@ def document_class(language: str) -> type[Document]:
     fields = {
         "id": Long(),
         "type": Keyword(),
-        "title": _text(language, autocomplete=True),
+        # Autocomplete reads the folded title itself (`match_bool_prefix`): no n-gram field.
+        "title": _text(language),
         "summary": _text(language, highlighted=True),
         "body": _text(language, highlighted=True),
         "partnership_title": Text(analyzer=FOLDED, copy_to="spelling"),
-        "tags": Text(analyzer=FOLDED, fields={"keyword": Keyword()}),
-        # Every indexed word once more, unstemmed, for "did you mean".
+        "tags": Text(analyzer=FOLDED, fields={"keyword": Keyword()}, copy_to="spelling"),
+        # Every word a search matches unstemmed, once more, for "did you mean".
         "spelling": Text(analyzer=FOLDED),
         "language": Keyword(),
         "url": Keyword(index=False),
@@ -120,6 +117,21 @@ class IndexNames:
     @property
     def pattern(self) -> str:
         return f"{self.prefix}-items-*"
+
+    def parse(self, index: str) -> tuple[str, datetime.datetime] | None:
+        """The language and creation time of one of our versioned indexes, else None."""
+        found = re.fullmatch(rf"{re.escape(self.prefix)}-items-({'|'.join(LANGUAGES)})-(\d{{20}})", index)
+        if not found:
+            return None
+        created = datetime.datetime.strptime(found.group(2), VERSION_FORMAT).replace(tzinfo=datetime.UTC)
+        return found.group(1), created
+
+
+VERSION_FORMAT = "%Y%m%d%H%M%S%f"
+
+
+def new_version() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime(VERSION_FORMAT)
 
 
 # One replica wherever the cluster has a second node, none on a single node (which stays green).

@@ -6,6 +6,7 @@ exact bodies on the wire."""
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -27,8 +28,9 @@ class Answer:
     method: str
     path: re.Pattern
     status: int
-    body: object
+    body: object  # or a function of the Request that returns it
     times: int | None  # None: every time
+    delay: float = 0  # seconds before answering, as a slow cluster would
 
 
 @dataclass
@@ -37,9 +39,18 @@ class RecordingElasticsearch:
     answers: list[Answer] = field(default_factory=list)
     url: str = ""
 
-    def answer(self, method: str, path: str, body: object = None, status: int = 200, times: int | None = None) -> None:
-        """Answer requests whose path matches the regular expression `path`."""
-        self.answers.insert(0, Answer(method, re.compile(path), status, {} if body is None else body, times))
+    def answer(
+        self,
+        method: str,
+        path: str,
+        body: object = None,
+        status: int = 200,
+        times: int | None = None,
+        delay: float = 0,
+    ) -> None:
+        """Answer requests whose path matches the regular expression `path`, with `body` or, if it
+        is callable, what it returns for the request."""
+        self.answers.insert(0, Answer(method, re.compile(path), status, {} if body is None else body, times, delay))
 
     def sent(self, method: str | None = None, path: str | None = None) -> list[Request]:
         return [
@@ -55,22 +66,41 @@ class RecordingElasticsearch:
                     answer.times -= 1
                     if answer.times == 0:
                         self.answers.remove(answer)
-                return answer.status, answer.body
+                time.sleep(answer.delay)
+                return answer.status, answer.body(request) if callable(answer.body) else answer.body
         if request.path.endswith("/_bulk"):
-            return 200, _bulk_answer(request.body)
-        if request.method == "GET" and request.path.startswith("/_alias/"):
-            return 200, {}  # a cluster with no index yet: a wildcard alias pattern matches nothing
+            return 200, bulk_answer(request.body)
+        if request.method == "GET" and "_alias" in request.path:
+            return 200, {}  # a cluster with no index yet: a wildcard pattern matches nothing
         return 200, {"acknowledged": True}
 
 
-def _bulk_answer(lines: list) -> dict:
+SHARDS = {"total": 1, "successful": 1, "failed": 0}
+
+
+def bulk_answer(lines: list, refused: dict[tuple[str, str], dict] | None = None) -> dict:
+    """The bulk API's answer, item by item as the reference shows it: an index creates the
+    document (201), a delete of a document that is not there finds nothing (404, no error).
+    `refused` maps (operation, id) to the item a cluster answers instead (its status, error)."""
     items, position = [], 0
     while position < len(lines):
         ((operation, meta),) = lines[position].items()
         position += 1 if operation == "delete" else 2
-        status = 404 if operation == "delete" else 201
-        items.append({operation: {"_index": meta["_index"], "_id": str(meta["_id"]), "status": status}})
-    return {"took": 1, "errors": False, "items": items}
+        result, status = ("not_found", 404) if operation == "delete" else ("created", 201)
+        item = {
+            "_index": meta["_index"],
+            "_id": str(meta["_id"]),
+            "_version": 1,
+            "result": result,
+            "_shards": SHARDS,
+            "_seq_no": 0,
+            "_primary_term": 1,
+            "status": status,
+        }
+        if refused and (operation, str(meta["_id"])) in refused:
+            item = {"_index": meta["_index"], "_id": str(meta["_id"]), **refused[(operation, str(meta["_id"]))]}
+        items.append({operation: item})
+    return {"took": 1, "errors": any("error" in item[op] for item in items for op in item), "items": items}
 
 
 def _handler(recorder: RecordingElasticsearch):

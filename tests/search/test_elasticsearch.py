@@ -2,22 +2,27 @@
 client puts on the wire, how answers become results, and what users see when the cluster is
 down. The behaviour suite runs live against a real cluster wherever ELASTICSEARCH_URL is set."""
 
+import datetime
+import io
 import re
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from search.engines import get_engine
+from search.engines import EngineUnavailable, get_engine
 from search.engines.elasticsearch import ElasticsearchEngine
 from search.models import IndexQueueEntry
 from search.query import SearchQuery, parse_text
 from tests.factories import make_case_study, make_partnership
-from tests.search.recording_elasticsearch import RecordingServer
+from tests.search.recording_elasticsearch import RecordingServer, bulk_answer
 
 SURFACE = ["title^4", "summary^2", "body", "partnership_title", "tags"]
 STEMMED = ["title.stemmed^4", "summary.stemmed^2", "body.stemmed"]
 VERSIONED = r"esther-items-(en|fr|pt|es)-\d{20}"
+# Indexes a rebuild made earlier (the names the engine gives: language, then a UTC timestamp).
+LIVE_EN, LIVE_FR = "esther-items-en-20240101120000000000", "esther-items-fr-20240101120000000000"
+SHARDS = {"total": 4, "successful": 4, "skipped": 0, "failed": 0}
 # Facet name -> the keyword field it counts, as the mapping declares them.
 FACET_FIELDS = {
     "type": "type",
@@ -38,7 +43,16 @@ def es():
 
 @pytest.fixture
 def engine(es):
-    return ElasticsearchEngine(es.url, index_prefix="esther", timeout=2)
+    return ElasticsearchEngine(es.url, index_prefix="esther", timeout=2, bulk_backoff=0)
+
+
+@pytest.fixture
+def site_on(es, settings, db):
+    """The site's search switched to the recording server."""
+    settings.SEARCH_ENGINE, settings.ELASTICSEARCH_URL, settings.SEARCH_INDEX_PREFIX = "elasticsearch", es.url, "esther"
+    get_engine.cache_clear()
+    yield es
+    get_engine.cache_clear()
 
 
 def document(pk: int, language: str = "en", **fields) -> dict:
@@ -63,21 +77,32 @@ def document(pk: int, language: str = "en", **fields) -> dict:
     }
 
 
-def search_answer(hits=(), total=None, buckets=None, suggest=None) -> dict:
-    """What a cluster answers to the faceted search: hits, one filtered aggregation per facet."""
+def search_answer(hits=(), total=None, buckets=None) -> dict:
+    """What a cluster answers to the faceted search (the search API's response body): hits, and
+    per facet a `filter` aggregation holding a `terms` one, as the aggregations reference shows."""
+    total = len(hits) if total is None else total
     aggregations = {
-        f"_filter_{name}": {"doc_count": 0, name: {"buckets": (buckets or {}).get(name, [])}} for name in FACET_FIELDS
+        f"_filter_{name}": {
+            "doc_count": total,
+            name: {
+                "doc_count_error_upper_bound": 0,
+                "sum_other_doc_count": 0,
+                "buckets": (buckets or {}).get(name, []),
+            },
+        }
+        for name in FACET_FIELDS
     }
-    answer = {
+    return {
         "took": 1,
         "timed_out": False,
-        "_shards": {"total": 4, "successful": 4, "skipped": 0, "failed": 0},
-        "hits": {"total": {"value": len(hits) if total is None else total, "relation": "eq"}, "hits": list(hits)},
+        "_shards": SHARDS,
+        "hits": {
+            "total": {"value": total, "relation": "eq"},
+            "max_score": max((h["_score"] for h in hits), default=None),
+            "hits": list(hits),
+        },
         "aggregations": aggregations,
     }
-    if suggest:
-        answer["suggest"] = suggest
-    return answer
 
 
 def hit(pk: int, **source) -> dict:
@@ -93,7 +118,7 @@ def hit(pk: int, **source) -> dict:
         "countries": ["KE"],
         **source,
     }
-    return {"_index": "esther-items-en-1", "_id": str(pk), "_score": 1.0, "_source": body}
+    return {"_index": LIVE_EN, "_id": str(pk), "_score": 1.0, "_source": body}
 
 
 # Mappings ------------------------------------------------------------------------------------
@@ -116,11 +141,6 @@ FRENCH_INDEX = {
                     "tokenizer": "standard",
                     "filter": ["elision_fr", "lowercase", "stop_fr", "stemmer_fr", "asciifolding"],
                 },
-                "autocomplete": {
-                    "type": "custom",
-                    "tokenizer": "standard",
-                    "filter": ["elision_fr", "lowercase", "asciifolding", "prefixes"],
-                },
             },
             "filter": {
                 "elision_fr": {
@@ -130,7 +150,6 @@ FRENCH_INDEX = {
                 },
                 "stop_fr": {"type": "stop", "stopwords": "_french_"},
                 "stemmer_fr": {"type": "stemmer", "language": "light_french"},
-                "prefixes": {"type": "edge_ngram", "min_gram": 2, "max_gram": 20},
             },
         },
     },
@@ -143,10 +162,7 @@ FRENCH_INDEX = {
                 "type": "text",
                 "analyzer": "folded",
                 "copy_to": "spelling",
-                "fields": {
-                    "stemmed": {"type": "text", "analyzer": "stemmed_fr"},
-                    "autocomplete": {"type": "text", "analyzer": "autocomplete", "search_analyzer": "folded"},
-                },
+                "fields": {"stemmed": {"type": "text", "analyzer": "stemmed_fr"}},
             },
             "summary": {
                 "type": "text",
@@ -167,7 +183,12 @@ FRENCH_INDEX = {
                 },
             },
             "partnership_title": {"type": "text", "analyzer": "folded", "copy_to": "spelling"},
-            "tags": {"type": "text", "analyzer": "folded", "fields": {"keyword": {"type": "keyword"}}},
+            "tags": {
+                "type": "text",
+                "analyzer": "folded",
+                "copy_to": "spelling",
+                "fields": {"keyword": {"type": "keyword"}},
+            },
             "spelling": {"type": "text", "analyzer": "folded"},
             "language": {"type": "keyword"},
             "url": {"type": "keyword", "index": False},
@@ -206,14 +227,27 @@ def test_a_rebuild_creates_one_index_per_language_with_exact_mappings(es, engine
     assert en["possessive_en"] == {"type": "stemmer", "language": "possessive_english"}
 
 
+def aliases_answer(**extra) -> dict:
+    """`GET esther-items-*/_alias` on a cluster a rebuild filled (en and fr shown): every index
+    the pattern matches, each with all its aliases (the get alias API's response body)."""
+    return {
+        LIVE_EN: {"aliases": {"esther-items": {}, "esther-items-en": {"is_write_index": True}}},
+        LIVE_FR: {"aliases": {"esther-items": {}, "esther-items-fr": {"is_write_index": True}}},
+        **extra,
+    }
+
+
 def test_a_rebuild_fills_new_indexes_then_swaps_the_aliases_in_one_request(es, engine):
+    recent = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
     es.answer(
         "GET",
-        r"/_alias/esther-items-\*",
-        {
-            "esther-items-en-1": {"aliases": {"esther-items-en": {}, "esther-items": {}}},
-            "esther-items-fr-1": {"aliases": {"esther-items-fr": {}, "esther-items": {}}},
-        },
+        r"/esther-items-\*/_alias",
+        aliases_answer(
+            # Left by a rebuild that died long ago, and by one that may still be filling it.
+            **{"esther-items-pt-20230101000000000000": {"aliases": {}}, f"esther-items-es-{recent}": {"aliases": {}}},
+            # Another site's index under a longer prefix is none of ours.
+            **{"esther-items-old": {"aliases": {}}},
+        ),
     )
     progress = []
     engine.rebuild([document(1, "en"), document(2, "fr"), document(3, "fr")], progress.append)
@@ -224,25 +258,26 @@ def test_a_rebuild_fills_new_indexes_then_swaps_the_aliases_in_one_request(es, e
     new = {lang: f"esther-items-{lang}-{version}" for lang in ("en", "fr", "pt", "es")}
     together = ",".join(new.values())
     assert steps == [
-        "GET /_alias/esther-items-*",
+        "GET /esther-items-*/_alias",
         *(f"PUT /{name}" for name in new.values()),
         "PUT /_bulk",
         f"PUT /{together}/_settings",
         f"POST /{together}/_refresh",
         "POST /_aliases",
-        "DELETE /esther-items-en-1,esther-items-fr-1",
+        f"DELETE /{LIVE_EN},{LIVE_FR},esther-items-pt-20230101000000000000",
     ]
-    bulk = es.sent("PUT", "/_bulk")[0].body
-    assert bulk[0] == {"index": {"_index": new["en"], "_id": 1}} and bulk[1]["title"] == "Item 1"
-    assert bulk[2] == {"index": {"_index": new["fr"], "_id": 2}}
+    bulk = es.sent("PUT", "/_bulk")[0]
+    assert bulk.query == ""  # concrete new indexes, not aliases
+    assert bulk.body[0] == {"index": {"_index": new["en"], "_id": 1}} and bulk.body[1]["title"] == "Item 1"
+    assert bulk.body[2] == {"index": {"_index": new["fr"], "_id": 2}}
     # Built without refreshes or replicas, then made live.
     assert es.sent("PUT", f"/{together}/_settings")[0].body == {"auto_expand_replicas": "0-1", "refresh_interval": "1s"}
     assert es.sent("POST", "/_aliases")[0].body == {
         "actions": [
-            {"remove": {"index": "esther-items-en-1", "alias": "esther-items"}},
-            {"remove": {"index": "esther-items-fr-1", "alias": "esther-items"}},
-            {"remove": {"index": "esther-items-en-1", "alias": "esther-items-en"}},
-            {"remove": {"index": "esther-items-fr-1", "alias": "esther-items-fr"}},
+            {"remove": {"index": LIVE_EN, "alias": "esther-items"}},
+            {"remove": {"index": LIVE_FR, "alias": "esther-items"}},
+            {"remove": {"index": LIVE_EN, "alias": "esther-items-en"}},
+            {"remove": {"index": LIVE_FR, "alias": "esther-items-fr"}},
             *(
                 action
                 for lang, name in new.items()
@@ -255,19 +290,65 @@ def test_a_rebuild_fills_new_indexes_then_swaps_the_aliases_in_one_request(es, e
     }
 
 
-def test_a_failed_rebuild_drops_its_new_indexes_and_leaves_the_live_ones(es, engine):
-    es.answer("GET", r"/_alias/esther-items-\*", {"esther-items-en-1": {"aliases": {"esther-items-en": {}}}})
-    es.answer(
-        "PUT", "/_bulk", {"error": {"type": "es_rejected_execution_exception", "reason": "queue full"}}, status=429
-    )
-    from search.engines import EngineUnavailable
+REJECTED = {
+    "status": 429,
+    "error": {
+        "type": "es_rejected_execution_exception",
+        "reason": "rejected execution of coordinating operation [shard_detail=[esther-items-en][0]]",
+    },
+}
 
+
+def test_a_failed_rebuild_drops_its_new_indexes_and_leaves_the_live_ones(es, engine):
+    es.answer("GET", r"/esther-items-\*/_alias", aliases_answer())
+    es.answer(
+        "PUT", "/_bulk", {"error": {**REJECTED["error"], "root_cause": [REJECTED["error"]]}, "status": 429}, status=429
+    )
     with pytest.raises(EngineUnavailable, match="429"):
         engine.rebuild([document(1)], lambda n: None)
     assert not es.sent("POST", "/_aliases")
     deleted = es.sent("DELETE")[0].path
     assert re.fullmatch(r"/(esther-items-(en|fr|pt|es)-\d{20},?){4}", deleted)
-    assert "esther-items-en-1" not in deleted
+    assert LIVE_EN not in deleted
+
+
+def test_indexes_created_before_a_failure_are_dropped_too(es, engine):
+    # The third index cannot be created (here: the cluster's shard limit, a 400).
+    es.answer(
+        "PUT",
+        r"/esther-items-pt-\d{20}",
+        {"error": {"type": "validation_exception", "reason": "this action would add [1] shards"}, "status": 400},
+        status=400,
+    )
+    with pytest.raises(EngineUnavailable, match="400"):
+        engine.rebuild([document(1)], lambda n: None)
+    created = [r.path for r in es.sent("PUT", "/" + VERSIONED)]
+    assert len(created) == 3  # en, fr, then pt refused
+    assert es.sent("DELETE")[0].path == "/" + ",".join(path[1:] for path in created[:2])
+
+
+def test_a_rebuild_waits_for_a_slow_cluster_longer_than_a_search_does(es):
+    engine = ElasticsearchEngine(es.url, timeout=0.3, indexing_timeout=5, bulk_backoff=0)
+    es.answer("PUT", "/_bulk", lambda request: bulk_answer(request.body), delay=0.6)
+    engine.rebuild([document(1)], lambda n: None)
+    assert es.sent("POST", "/_aliases")
+    es.answer("POST", "/esther-items/_search", search_answer(), delay=0.6)
+    with pytest.raises(EngineUnavailable, match="cannot be reached"):
+        engine.search(SearchQuery(text="x"), parse_text("x"))
+
+
+def test_items_the_cluster_is_too_busy_for_are_sent_again(es, engine):
+    def busy_once(request):
+        first = len(es.sent("PUT", "/_bulk")) == 1
+        return bulk_answer(request.body, refused={("index", "2"): REJECTED} if first else None)
+
+    es.answer("PUT", "/_bulk", busy_once)
+    progress = []
+    engine.rebuild([document(1), document(2), document(3)], progress.append)
+    first, second = (r.body for r in es.sent("PUT", "/_bulk"))
+    assert [line["index"]["_id"] for line in first if "index" in line] == [1, 2, 3]
+    assert second[0]["index"]["_id"] == 2 and len(second) == 2  # the rejected item alone
+    assert sum(progress) == 3
 
 
 # Writing -------------------------------------------------------------------------------------
@@ -277,7 +358,8 @@ def test_an_update_writes_to_its_language_and_leaves_the_others(es, engine):
     engine.upsert([document(7, "pt")])
     assert [r.target for r in es.requests] == ["HEAD /_alias/esther-items", "PUT /_bulk"]
     bulk = es.sent("PUT", "/_bulk")[0]
-    assert bulk.query == "refresh=wait_for"
+    # Only through the write aliases: without one, the cluster must refuse, not create an index.
+    assert bulk.query == "refresh=wait_for&require_alias=true"
     assert bulk.body == [
         {"index": {"_index": "esther-items-pt", "_id": 7}},
         document(7, "pt"),
@@ -291,6 +373,34 @@ def test_an_update_writes_to_its_language_and_leaves_the_others(es, engine):
     ]
 
 
+def test_an_item_without_a_partnership_sends_no_blank_partnership(es, engine):
+    engine.upsert([document(8, partnership="", partnership_title="")])
+    source = es.sent("PUT", "/_bulk")[0].body[1]
+    assert "partnership" not in source and "partnership_title" not in source
+    assert source == {k: v for k, v in document(8).items() if not k.startswith("partnership")}
+
+
+def test_an_update_the_cluster_refuses_stays_queued(es, engine):
+    # The write alias is gone: with require_alias the cluster refuses the item (a 404 in the
+    # bulk answer), which must not pass for a delete that found nothing.
+    missing = {
+        "status": 404,
+        "error": {
+            "type": "index_not_found_exception",
+            "reason": "no such index [esther-items-pt] and [require_alias] request flag is [true] "
+            "and [esther-items-pt] is not an alias",
+            "index": "esther-items-pt",
+        },
+    }
+    es.answer("PUT", "/_bulk", lambda request: bulk_answer(request.body, refused={("index", "7"): missing}))
+    with pytest.raises(EngineUnavailable, match="refused 1 document.*index_not_found_exception"):
+        engine.upsert([document(7, "pt")])
+    mapping = {"status": 400, "error": {"type": "document_parsing_exception", "reason": "failed to parse [year]"}}
+    es.answer("PUT", "/_bulk", lambda request: bulk_answer(request.body, refused={("index", "7"): mapping}))
+    with pytest.raises(EngineUnavailable, match="document_parsing_exception"):
+        engine.upsert([document(7, "pt")])
+
+
 def test_the_first_update_on_an_empty_cluster_creates_the_indexes(es, engine):
     es.answer("HEAD", "/_alias/esther-items", status=404)
     engine.upsert([document(1)])
@@ -299,6 +409,42 @@ def test_the_first_update_on_an_empty_cluster_creates_the_indexes(es, engine):
     # Built live (refreshing, replicated where the cluster can), since nothing bulk-loads them.
     assert all(r.body["settings"]["refresh_interval"] == "1s" for r in es.sent("PUT", "/" + VERSIONED))
     assert es.sent("POST", "/_aliases")
+
+
+def test_two_processes_creating_the_indexes_at_once_both_write(es, engine):
+    # Another process created its indexes and aliases between our check and our swap: the
+    # cluster refuses a second write index for the alias.
+    es.answer("HEAD", "/_alias/esther-items", status=404, times=1)
+    es.answer(
+        "POST",
+        "/_aliases",
+        {
+            "error": {
+                "type": "illegal_state_exception",
+                "reason": "alias [esther-items-en] has more than one write index [esther-items-en-1,esther-items-en-2]",
+            },
+            "status": 500,
+        },
+        status=500,
+    )
+    engine.upsert([document(1)])
+    created = [r.path[1:] for r in es.sent("PUT", "/" + VERSIONED)]
+    assert es.sent("DELETE")[0].path == "/" + ",".join(created)  # ours go, theirs serve
+    assert es.sent("PUT", "/_bulk")[0].body[0] == {"index": {"_index": "esther-items-en", "_id": 1}}
+
+
+def test_the_index_check_names_indexes_no_alias_points_to(site_on, capsys):
+    es = site_on
+    es.answer(
+        "GET", r"/esther-items-\*/_alias", aliases_answer(**{"esther-items-pt-20230101000000000000": {"aliases": {}}})
+    )
+    es.answer("POST", "/esther-items/_search", {"_scroll_id": "s1", "_shards": SHARDS, "hits": {"hits": []}})
+    out = io.StringIO()
+    call_command("search_index", "check", "--workers", "1", stdout=out)
+    assert (
+        "1 indexes that no alias points to (left by a rebuild that died): esther-items-pt-20230101000000000000. "
+        "The next `search_index rebuild` removes those over six hours old."
+    ) in out.getvalue()
 
 
 # Searching -----------------------------------------------------------------------------------
@@ -314,10 +460,11 @@ def word_query(word: str, fuzzy: bool) -> dict:
             {
                 "multi_match": {
                     "query": word,
-                    "fields": SURFACE,
+                    "fields": ["title^4", "summary^2"],
                     "operator": "and",
                     "fuzziness": "AUTO:5,8",
                     "prefix_length": 1,
+                    "max_expansions": 10,
                     "boost": 0.5,
                 }
             }
@@ -338,7 +485,10 @@ def test_the_search_request_is_exact(es, engine):
         page_size=10,
     )
     engine.search(query, parse_text(query.text, {("tb",): [("tuberculosis",)]}))
-    body = es.sent("POST", "/esther-items/_search")[0].body
+    request = es.sent("POST", "/esther-items/_search")[0]
+    # Scored with the term statistics of all four language indexes, not each one's own.
+    assert request.query == "search_type=dfs_query_then_fetch"
+    body = request.body
     filters = {
         "focus_area": {"terms": {"focus_areas": ["quality-and-safety-of-care"]}},
         "country": {"terms": {"countries": ["KE", "UG"]}},
@@ -394,18 +544,6 @@ def test_the_search_request_is_exact(es, engine):
             "focus_areas",
             "countries",
         ],
-        "suggest": {
-            "spelling": {
-                "text": "hygiene",
-                "term": {
-                    "field": "spelling",
-                    "suggest_mode": "missing",
-                    "max_edits": 2,
-                    "min_word_length": 5,
-                    "size": 3,
-                },
-            }
-        },
         "highlight": {
             "fields": {
                 field: {
@@ -429,14 +567,16 @@ def test_the_search_request_is_exact(es, engine):
 def test_browsing_without_words_sorts_by_date_and_asks_for_no_highlights(es, engine):
     es.answer("POST", "/esther-items/_search", search_answer())
     engine.search(SearchQuery(sort="oldest", types=("lesson",)), parse_text(""))
-    body = es.sent("POST", "/esther-items/_search")[0].body
+    request = es.sent("POST", "/esther-items/_search")[0]
+    assert request.query == ""  # nothing scored: no statistics to gather
+    body = request.body
     assert "query" not in body and "highlight" not in body and "suggest" not in body
     assert body["sort"] == [{"publication_date": "asc"}, {"id": "asc"}]
     assert body["post_filter"] == {"terms": {"type": ["lesson"]}}
     assert body["aggs"]["_filter_type"]["filter"] == {"match_all": {}}
 
 
-def test_answers_become_hits_facets_and_a_checked_suggestion(es, engine):
+def test_answers_become_hits_and_facets(es, engine):
     found = {
         **hit(4, title="Hand hygiene audits"),
         "highlight": {"body": ["the <mark>hygiene</mark> rota &amp; audits"]},
@@ -447,108 +587,240 @@ def test_answers_become_hits_facets_and_a_checked_suggestion(es, engine):
         search_answer(
             [found],
             buckets={"year": [{"key": 2021, "doc_count": 1}], "country": [{"key": "KE", "doc_count": 1}]},
-            suggest={
-                "spelling": [
-                    {
-                        "text": "hygeine",
-                        "offset": 0,
-                        "length": 7,
-                        "options": [{"text": "hygiene", "score": 0.86, "freq": 12}],
-                    }
-                ]
-            },
         ),
     )
-    es.answer("POST", "/esther-items/_count", {"count": 3})
-    results = engine.search(SearchQuery(text="hygeine"), parse_text("hygeine"))
-    assert results.total == 1 and not results.relaxed
+    results = engine.search(SearchQuery(text="hygiene"), parse_text("hygiene"))
+    assert results.total == 1 and not results.relaxed and results.suggestion is None
     assert results.hits[0].title == "Hand hygiene audits"
     assert results.hits[0].highlights == ["the <mark>hygiene</mark> rota &amp; audits"]
     assert str(results.hits[0].publication_date) == "2021-06-01"
     assert [(f.value, f.count) for f in results.facets["year"]] == [("2021", 1)]
     assert [(f.value, f.count) for f in results.facets["country"]] == [("KE", 1)]
-    assert results.suggestion == "hygiene"
-    # The correction is offered only after a count under the same query shape found something.
-    count = es.sent("POST", "/esther-items/_count")[0].body
-    assert count["query"]["bool"]["must"][0]["bool"]["should"][0]["multi_match"]["query"] == "hygiene"
 
 
-def test_no_suggestion_when_the_correction_finds_nothing_or_is_too_far(es, engine):
+def test_any_word_matches_when_the_service_asks(es, engine):
+    es.answer("POST", "/esther-items/_search", search_answer([hit(2)]))
+    parsed = parse_text("hygiene zzzz")
+    engine.search(SearchQuery(text="hygiene zzzz"), parsed, require_all=True)
+    engine.search(SearchQuery(text="hygiene zzzz"), parsed, require_all=False)
+    strict, relaxed = (r.body["query"]["bool"] for r in es.sent("POST", "/esther-items/_search"))
+    assert strict == {"must": [word_query("hygiene", fuzzy=True), word_query("zzzz", fuzzy=False)]}
+    assert relaxed == {
+        "should": [word_query("hygiene", fuzzy=True), word_query("zzzz", fuzzy=False)],
+        "minimum_should_match": 1,
+    }
+
+
+def test_a_count_applies_the_text_and_every_filter(es, engine):
+    es.answer("POST", "/esther-items/_count", {"count": 3, "_shards": SHARDS})
+    query = SearchQuery(text="hygiene", countries=("KE",), year_from=2020)
+    assert engine.count(query, parse_text("hygiene")) == 3
+    assert es.sent("POST", "/esther-items/_count")[0].body == {
+        "query": {
+            "bool": {
+                "must": [word_query("hygiene", fuzzy=True)],
+                "filter": [{"terms": {"countries": ["KE"]}}, {"range": {"year": {"gte": 2020}}}],
+            }
+        }
+    }
+
+
+def spelling_answer(entries: list[dict], known: dict[str, int]) -> dict:
+    """The search API's answer to the spelling request: the term suggester's entries (one per
+    token of the text, with its offset and length in the text) and the `filters` aggregation's
+    buckets, keyed by filter name."""
+    return {
+        "took": 3,
+        "timed_out": False,
+        "_shards": SHARDS,
+        "hits": {"total": {"value": 12, "relation": "eq"}, "max_score": None, "hits": []},
+        "aggregations": {"known": {"buckets": {word: {"doc_count": count} for word, count in known.items()}}},
+        "suggest": {"spelling": entries},
+    }
+
+
+def entry(text: str, offset: int, *options: tuple[str, int]) -> dict:
+    return {
+        "text": text,
+        "offset": offset,
+        "length": len(text),
+        "options": [{"text": option, "score": 0.8, "freq": freq} for option, freq in options],
+    }
+
+
+def test_did_you_mean_asks_every_index_which_words_it_holds(es, engine):
+    # With suggest_mode `always` the suggester offers neighbours for every word, the known ones
+    # too (as `missing` does for a word one language's index lacks): the counts decide.
     es.answer(
         "POST",
         "/esther-items/_search",
-        search_answer(
-            suggest={
-                "spelling": [
-                    {
-                        "text": "hygeine",
-                        "offset": 0,
-                        "length": 7,
-                        "options": [{"text": "hygiene", "score": 0.8, "freq": 1}],
-                    },
-                    {
-                        "text": "audot",
-                        "offset": 8,
-                        "length": 5,
-                        "options": [{"text": "adult", "score": 0.5, "freq": 1}],
-                    },
-                ]
-            }
+        spelling_answer(
+            [
+                entry("hygiene", 0, ("hygienes", 2)),
+                entry("hygeine", 8, ("hygiene", 12), ("hygienes", 2)),
+                entry("theatre", 16, ("theatres", 3)),
+            ],
+            known={"hygiene": 12, "hygeine": 0, "theatre": 4},
         ),
     )
-    es.answer("POST", "/esther-items/_count", {"count": 0})
-    assert engine.search(SearchQuery(text="hygeine audot"), parse_text("hygeine audot")).suggestion is None
-    # "audot" -> "adult" takes two edits: more than a five-letter word is allowed.
+    assert engine.spelling(["hygiene", "hygeine", "theatre", "tb"]) == {"hygeine": ["hygiene"]}
+    assert es.sent("POST", "/esther-items/_search")[0].body == {
+        "suggest": {
+            "spelling": {
+                "text": "hygiene hygeine theatre",
+                "term": {
+                    "field": "spelling",
+                    "suggest_mode": "always",
+                    "max_edits": 2,
+                    "min_word_length": 5,
+                    "size": 5,
+                },
+            }
+        },
+        "aggs": {
+            "known": {
+                "filters": {
+                    "filters": {
+                        "hygiene": {"term": {"spelling": "hygiene"}},
+                        "hygeine": {"term": {"spelling": "hygeine"}},
+                        "theatre": {"term": {"spelling": "theatre"}},
+                    }
+                }
+            }
+        },
+        "size": 0,
+    }
+
+
+def test_corrections_are_the_closest_then_most_common_within_the_allowed_edits(es, engine):
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        spelling_answer(
+            [
+                # Two edits are too many for a five-letter word.
+                entry("audot", 0, ("adult", 9)),
+                entry("laboratorie", 6, ("laboratoires", 1), ("laboratoire", 2), ("laboratory", 40)),
+                # A token that covers only part of the word given is no correction for it.
+                entry("surgi", 18, ("surgical", 5)),
+            ],
+            known={"audot": 0, "laboratorie": 0, "surgicall": 0},
+        ),
+    )
+    assert engine.spelling(["audot", "laboratorie", "surgicall"]) == {
+        # Keyed by the words as given; one edit first, then two, the commoner first.
+        "laboratorie": ["laboratoire", "laboratory", "laboratoires"],
+    }
+
+
+def test_did_you_mean_through_the_api(client, site_on):
+    """The service's rules over the engine: nothing has every word, so any word matches;
+    the misspelt word is replaced where it stands, and offered since a count finds something."""
+    es = site_on
+
+    def answer(request):
+        if "known" in request.body.get("aggs", {}):
+            return spelling_answer([entry("hopitall", 0, ("hopital", 7))], known={"hopitall": 0, "sante": 3})
+        if "must" in request.body["query"]["bool"]:
+            return search_answer([], total=0)
+        return search_answer([hit(2)])
+
+    es.answer("POST", "/esther-items/_search", answer)
+    es.answer("POST", "/esther-items/_count", {"count": 2, "_shards": SHARDS})
+
+    response = client.get("/api/search/", {"q": "l'hôpitall santé"})
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["relaxed"] is True and answer["total"] == 1
+    assert answer["suggestion"] == "l'hopital santé"
+    searched = es.sent("POST", "/esther-items/_search")
+    assert [("aggs" in r.body and "known" in r.body["aggs"]) for r in searched] == [False, False, True]
     count = es.sent("POST", "/esther-items/_count")[0].body
-    assert "adult" not in str(count) and "hygiene" in str(count)
+    assert count["query"]["bool"]["must"][0]["bool"]["should"][0]["multi_match"]["query"] == "l'hopital"
 
 
-def test_when_no_item_has_every_word_the_search_is_relaxed(es, engine):
-    es.answer("POST", "/esther-items/_search", search_answer([hit(2)]))
-    es.answer("POST", "/esther-items/_search", search_answer([], total=0), times=1)
-    results = engine.search(SearchQuery(text="hygiene zzzz"), parse_text("hygiene zzzz"))
-    assert results.relaxed and results.total == 1
-    strict, relaxed = (r.body["query"]["bool"] for r in es.sent("POST", "/esther-items/_search"))
-    assert len(strict["must"]) == 2
-    assert len(relaxed["should"]) == 2 and relaxed["minimum_should_match"] == 1
-
-
-def test_autocomplete_and_more_like_this_requests(es, engine):
+def test_autocomplete_reads_every_word_the_last_as_a_prefix(es, engine):
     es.answer(
         "POST",
         "/esther-items/_search",
         {
+            "took": 1,
+            "timed_out": False,
+            "_shards": SHARDS,
             "hits": {
                 "total": {"value": 1, "relation": "eq"},
+                "max_score": 2.0,
                 "hits": [
                     {
-                        "_index": "esther-items-fr-1",
+                        "_index": LIVE_FR,
                         "_id": "9",
                         "_score": 2.0,
                         "_source": {"title": "Santé communautaire", "url": "/library/p/sante/", "type": "case-study"},
+                        "sort": [2.0, 9],
                     },
                 ],
-            }
+            },
         },
     )
-    suggestions = engine.autocomplete("santé comm")
+    suggestions = engine.autocomplete("santé  comm")
     assert [(s.title, s.url) for s in suggestions] == [("Santé communautaire", "/library/p/sante/")]
     assert es.requests[-1].body == {
-        "query": {"match": {"title.autocomplete": {"query": "santé comm", "operator": "and"}}},
+        "query": {"match_bool_prefix": {"title": {"query": "santé comm", "operator": "and"}}},
         "sort": ["_score", {"id": "desc"}],
         "_source": ["title", "url", "type"],
         "size": 8,
     }
-    assert engine.autocomplete("s") == []
+    # One-letter words and long ones: no n-gram limits on either side.
+    for typed in ("type 2 diab", "vitamin a", "laboratoire à", "à b", "interprofessionnalisation"):
+        engine.autocomplete(typed)
+        assert es.requests[-1].body["query"]["match_bool_prefix"]["title"]["query"] == typed
+    count = len(es.requests)
+    assert engine.autocomplete("s") == [] and engine.autocomplete(" à ") == []
+    assert len(es.requests) == count
 
-    assert engine.more_like_this(9, limit=3) == [9]
+
+def test_related_items_are_the_others_like_the_item(es, engine):
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        {
+            "took": 1,
+            "timed_out": False,
+            "_shards": SHARDS,
+            "hits": {
+                "total": {"value": 2, "relation": "eq"},
+                "max_score": 3.1,
+                # The liked item itself is not among them (`include` is false by default).
+                "hits": [
+                    {"_index": LIVE_EN, "_id": "3", "_score": 3.1},
+                    {"_index": LIVE_FR, "_id": "5", "_score": 1.2},
+                ],
+            },
+        },
+    )
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        {
+            "took": 1,
+            "timed_out": False,
+            "_shards": SHARDS,
+            "hits": {
+                "total": {"value": 1, "relation": "eq"},
+                "max_score": 1.0,
+                "hits": [{"_index": LIVE_FR, "_id": "9", "_score": 1.0}],
+            },
+        },
+        times=1,
+    )
+    assert engine.more_like_this(9, limit=3) == [3, 5]
     lookup, similar = (r.body for r in es.requests[-2:])
     assert lookup == {"query": {"ids": {"values": ["9"]}}, "_source": False, "size": 1}
     assert similar == {
         "query": {
             "more_like_this": {
                 "fields": ["title", "summary", "body"],
-                "like": [{"_index": "esther-items-fr-1", "_id": "9"}],
+                "like": [{"_index": LIVE_FR, "_id": "9"}],
                 "min_term_freq": 1,
                 "min_doc_freq": 2,
                 "max_doc_freq": 10000,
@@ -562,25 +834,44 @@ def test_autocomplete_and_more_like_this_requests(es, engine):
 
 
 def test_the_index_check_reads_every_version(es, engine):
-    shards = {"total": 4, "successful": 4, "skipped": 0, "failed": 0}
     es.answer(
         "POST",
         "/esther-items/_search",
         {
             "_scroll_id": "s1",
-            "_shards": shards,
+            "took": 1,
+            "timed_out": False,
+            "_shards": SHARDS,
             "hits": {
+                "total": {"value": 2, "relation": "eq"},
+                "max_score": None,
                 "hits": [
-                    {"_index": "esther-items-en-1", "_id": "1", "_source": {"version": "a"}},
-                    {"_index": "esther-items-fr-1", "_id": "2", "_source": {"version": "b"}},
-                ]
+                    {"_index": LIVE_EN, "_id": "1", "_score": None, "_source": {"version": "a"}, "sort": [0]},
+                    {"_index": LIVE_FR, "_id": "2", "_score": None, "_source": {"version": "b"}, "sort": [0]},
+                ],
             },
         },
     )
-    es.answer("POST", "/_search/scroll", {"_scroll_id": "s1", "_shards": shards, "hits": {"hits": []}})
+    es.answer("POST", "/_search/scroll", {"_scroll_id": "s1", "_shards": SHARDS, "hits": {"hits": []}})
     assert engine.indexed_versions() == {1: "a", 2: "b"}
     assert es.requests[0].body == {"_source": ["version"], "size": 500, "sort": "_doc"}
     assert es.requests[0].query.startswith("scroll=")
+
+
+def test_an_index_check_that_cannot_read_every_shard_is_unavailable(es, engine):
+    # One shard of four failed: the scroll would miss its items and call them missing.
+    failed = {"total": 4, "successful": 3, "skipped": 0, "failed": 1}
+    es.answer(
+        "POST",
+        "/esther-items/_search",
+        {
+            "_scroll_id": "s1",
+            "_shards": failed,
+            "hits": {"hits": [{"_index": LIVE_EN, "_id": "1", "_source": {"version": "a"}}]},
+        },
+    )
+    with pytest.raises(EngineUnavailable, match="every shard"):
+        engine.indexed_versions()
 
 
 # When the cluster is down --------------------------------------------------------------------

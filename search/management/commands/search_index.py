@@ -102,6 +102,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"{len(ids)} {label}: {shown}")
         if waiting:
             self.stdout.write(f"{waiting} updates waiting in the queue.")
+        # Elasticsearch: indexes a rebuild or a first write that died left behind, no alias on them.
+        leftovers = engine.leftovers() if hasattr(engine, "leftovers") else []
+        if leftovers:
+            self.stdout.write(
+                f"{len(leftovers)} indexes that no alias points to (left by a rebuild that died): "
+                f"{', '.join(leftovers)}. The next `search_index rebuild` removes those over six hours old."
+            )
         if missing or stale or extra:
             self.stdout.write("Run `manage.py search_index update` to fix.")
             raise CommandError("The search index differs from the database.", returncode=1)
