@@ -6,23 +6,16 @@ ELASTICSEARCH_URL is set, under a prefix of its own, deleted afterwards), so the
 never touched, then runs every judged query through `search.service.find` as the site does.
 """
 
-import tempfile
-import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.test import override_settings
 
 from knowledge.models import KnowledgeItemPage
 from search.documents import iter_documents
-from search.engines import get_engine
-from search.evaluation.baseline import PlainBM25
 from search.evaluation.judged import load_queries
-from search.evaluation.report import K, Report, SystemRun, run_system
-from search.query import SearchQuery
-from search.service import find
-from search.synonyms import forget_synonyms
+from search.evaluation.report import Report
+from search.evaluation.systems import run_baseline, run_engine
 
 ABOUT = (
     "Engines: the site's search (`search.service.find`, first page of ten, no filters) on a fresh "
@@ -48,46 +41,15 @@ class Command(BaseCommand):
         queries = load_queries()
         slugs = dict(KnowledgeItemPage.objects.values_list("pk", "slug"))
         documents = list(iter_documents())
-        known = set(slugs.values())
-        judged = {slug for query in queries for slug in query.judgements}
-        if not documents or not judged <= known:
+        missing = {slug for query in queries for slug in query.judgements} - set(slugs.values())
+        if not documents or missing:
             raise CommandError(
-                f"{len(judged - known)} judged items are not in the database: load the demo content first "
-                "(`make eval` does)."
+                f"{len(missing)} judged items are not in the database: load the demo content first (`make eval` does)."
             )
-        systems = [self.run_engine(name, queries, documents, slugs) for name in (engine or engine_names())]
-        baseline = PlainBM25(documents)
-
-        def plain(text: str) -> tuple[list[str], int]:
-            ids, total = baseline.search(text, K)
-            return [slugs[pk] for pk in ids], total
-
-        systems.append(run_system(PlainBM25.name, queries, plain))
+        systems = [run_engine(name, queries, documents, slugs) for name in (engine or engine_names())]
+        systems.append(run_baseline(queries, documents, slugs))
         report = Report(systems, items=len(documents), about=ABOUT)
         self.stdout.write(report.markdown())
         if write:
             report.write_into(Path(write))
             self.stdout.write(self.style.SUCCESS(f"Results written to {write}."))
-
-    def run_engine(self, name: str, queries, documents: list[dict], slugs: dict[int, str]) -> SystemRun:
-        with tempfile.TemporaryDirectory(prefix="eval-index-") as folder:
-            overrides = {"SEARCH_ENGINE": name, "SEARCH_INDEX_DIR": Path(folder) / "index"}
-            if name == "elasticsearch":
-                overrides["SEARCH_INDEX_PREFIX"] = f"eval-{uuid.uuid4().hex[:8]}"
-            with override_settings(**overrides):
-                get_engine.cache_clear()
-                forget_synonyms()
-                engine = get_engine()
-                try:
-                    engine.rebuild([engine.prepare(document) for document in documents], lambda n: None)
-
-                    def search(text: str) -> tuple[list[str], int]:
-                        results = find(SearchQuery(text=text, page_size=K), suggest=False)
-                        return [slugs[hit.id] for hit in results.hits], results.total
-
-                    return run_system(name, queries, search)
-                finally:
-                    if name == "elasticsearch":
-                        prefix = overrides["SEARCH_INDEX_PREFIX"]
-                        engine.client.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
-                    get_engine.cache_clear()
