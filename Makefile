@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup install test test-postgres lint format messages requirements bench clean
+.PHONY: run setup install test test-postgres lint format messages requirements bench eval clean
 
 run: setup  ## install, migrate, load the demo content, then serve on http://127.0.0.1:8000
 	@echo
@@ -65,6 +65,14 @@ bench: install  ## time searches and pages on a synthetic corpus of ITEMS items 
 	mkdir -p .bench
 	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/run.sqlite3" \
 		$(PY) manage.py benchmark --items $(ITEMS) --seed $(SEED) --write docs/PERFORMANCE.md
+
+# A fresh database and index each run, so the figures always describe the current demo content.
+EVAL_ENV := DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.eval/run.sqlite3" MEDIA_ROOT="$(CURDIR)/.eval/media"
+eval: install  ## relevance on the judged queries (search/evaluation/queries.json), engines beside plain BM25, in .eval/; results into docs/SEARCH.md
+	rm -rf .eval && mkdir -p .eval
+	$(EVAL_ENV) $(PY) manage.py migrate --noinput --verbosity 0
+	$(EVAL_ENV) $(PY) manage.py load_demo > /dev/null
+	$(EVAL_ENV) $(PY) manage.py evaluate_search --write docs/SEARCH.md
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache

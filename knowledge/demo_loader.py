@@ -18,7 +18,7 @@ from wagtail.models import Collection, Page, Site
 
 from home.models import HomePage, HomePageFeaturedItem, SiteSettings, StandardPage
 
-from .demo_content import agencies, case_studies, institutions, lessons, partnerships, testimonials
+from .demo_content import agencies, case_studies, evaluation_items, institutions, lessons, partnerships, testimonials
 from .demo_images import draw_illustration
 from .models import (
     CaseStudyAuthor,
@@ -187,7 +187,7 @@ class DemoLoader:
             )
             self.created[MemberAgency] += made
         self.institutions = {}
-        for row in institutions.INSTITUTIONS:
+        for row in institutions.INSTITUTIONS + evaluation_items.INSTITUTIONS:
             self.institutions[row["key"]], made = Institution.objects.get_or_create(
                 name=row["name"],
                 country=self.countries[row["country"]],
@@ -200,7 +200,7 @@ class DemoLoader:
             )
             self.created[Institution] += made
         self.people = {}
-        for row in institutions.PEOPLE:
+        for row in institutions.PEOPLE + evaluation_items.PEOPLE:
             institution = self.institutions[row["institution"]]
             self.people[row["key"]], made = Person.objects.get_or_create(
                 name=row["name"], institution=institution, defaults={"role": row["role"], "orcid": row["orcid"]}
@@ -209,7 +209,7 @@ class DemoLoader:
 
     def _partnerships(self) -> None:
         self.partnerships = {p.slug: p for p in PartnershipPage.objects.child_of(self.library)}
-        for row in partnerships.PARTNERSHIPS:
+        for row in partnerships.PARTNERSHIPS + evaluation_items.PARTNERSHIPS:
             if row["slug"] in self.partnerships:
                 continue
             page = PartnershipPage(
@@ -259,7 +259,7 @@ class DemoLoader:
         return self._sample_collection
 
     def _case_studies(self) -> None:
-        for row in case_studies.CASE_STUDIES:
+        for row in case_studies.CASE_STUDIES + evaluation_items.CASE_STUDIES:
             if self._existing_item(CaseStudyPage, row):
                 continue
             image = self._illustration(row)
@@ -298,7 +298,7 @@ class DemoLoader:
             self._publish_new(self.partnerships[row["partnership"]], page)
 
     def _lessons(self) -> None:
-        for row in lessons.LESSONS:
+        for row in lessons.LESSONS + evaluation_items.LESSONS:
             if self._existing_item(LessonPage, row):
                 continue
             page = LessonPage(
@@ -319,7 +319,7 @@ class DemoLoader:
             self._publish_new(self.partnerships[row["partnership"]], page)
 
     def _testimonials(self) -> None:
-        for row in testimonials.TESTIMONIALS:
+        for row in testimonials.TESTIMONIALS + evaluation_items.TESTIMONIALS:
             if self._existing_item(TestimonialPage, row):
                 continue
             page = TestimonialPage(
