@@ -25,7 +25,7 @@ from knowledge.models import KnowledgeItemPage
 from .engines import EngineResults, EngineUnavailable, get_engine
 from .forms import SearchForm
 from .query import SearchQuery
-from .service import find, parse
+from .service import find, most_words, parse
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,8 @@ def _hit_ids(query: SearchQuery, first: EngineResults) -> Iterator[list[int]]:
         page += 1
         parsed = parsed or parse(query)
         try:
-            results = get_engine().search(dataclasses.replace(query, page=page), parsed, require_all=not relaxed)
+            minimum = 1 if relaxed else most_words(len(parsed.clauses))
+            results = get_engine().search(dataclasses.replace(query, page=page), parsed, minimum=minimum)
         except EngineUnavailable as error:  # the headers are sent: end the export where it stands
             logger.error("Search engine unavailable during an export: %s", error)
             return

@@ -138,15 +138,22 @@ def parse(query: SearchQuery) -> ParsedText:
     return parse_text(query.text, synonym_map())
 
 
+def most_words(clauses: int) -> int:
+    """How many of a text's words (or phrases) an item must match: every one of one or two, three
+    quarters of more, rounded down (Elasticsearch's `minimum_should_match: 75%`), so "Ebola
+    recovery hospitals" finds the items with two of the three words too, after those with all."""
+    return clauses if clauses <= 2 else max(2, clauses * 3 // 4)
+
+
 def find(query: SearchQuery, parsed: ParsedText | None = None, *, suggest: bool = True) -> EngineResults:
-    """The engine's results under the rules every engine shares. Items must match every clause;
-    when none does and the text has several, items matching any clause are shown (`relaxed`).
-    Raises EngineUnavailable when the engine cannot answer."""
+    """The engine's results under the rules every engine shares: items matching most of the words
+    (`most_words`), those matching all of them first; when none does, items matching any word,
+    saying so (`relaxed`). Raises EngineUnavailable when the engine cannot answer."""
     parsed = parse(query) if parsed is None else parsed
     engine = get_engine()
-    results = engine.search(query, parsed, require_all=True)
+    results = engine.search(query, parsed, minimum=most_words(len(parsed.clauses)))
     if results.total == 0 and len(parsed.clauses) > 1:
-        results = engine.search(query, parsed, require_all=False)
+        results = engine.search(query, parsed, minimum=1)
         results.relaxed = True
     if suggest and parsed:
         results.suggestion = did_you_mean(engine, query)

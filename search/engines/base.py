@@ -65,9 +65,10 @@ class SearchEngine(ABC):
     name: str
 
     @abstractmethod
-    def search(self, query: SearchQuery, parsed: ParsedText, require_all: bool = True) -> EngineResults:
-        """The query's page of hits, its total and its facet counts. With `require_all` an item
-        matches every clause of the text, else any one of them (the service decides which)."""
+    def search(self, query: SearchQuery, parsed: ParsedText, minimum: int | None = None) -> EngineResults:
+        """The query's page of hits, its total and its facet counts. An item matches at least
+        `minimum` clauses of the text (None: every clause; the service decides); ranked by
+        relevance, the items matching every clause come first."""
 
     @abstractmethod
     def count(self, query: SearchQuery, parsed: ParsedText) -> int:

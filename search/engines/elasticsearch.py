@@ -76,15 +76,21 @@ def _alternative_queries(alternative: Alternative) -> list:
     return matches
 
 
-def text_query(parsed: ParsedText, require_all: bool):
-    """One bool clause per word or phrase the user typed, each satisfied by any of its synonyms."""
+# Added to the score of an item that matches every clause: above any BM25 sum.
+EVERY_WORD_BONUS = 1000.0
+
+
+def text_query(parsed: ParsedText, minimum: int | None):
+    """One bool clause per word or phrase the user typed, each satisfied by any of its synonyms;
+    at least `minimum` of them (None: all), the items matching all of them first."""
     clauses = [
         Q("bool", should=[q for alt in clause.alternatives for q in _alternative_queries(alt)], minimum_should_match=1)
         for clause in parsed.clauses
     ]
-    if require_all:
+    if minimum is None or minimum >= len(clauses):
         return Q("bool", must=clauses)
-    return Q("bool", should=clauses, minimum_should_match=1)
+    every = Q("constant_score", filter=Q("bool", must=clauses), boost=EVERY_WORD_BONUS)
+    return Q("bool", must=[Q("bool", should=clauses, minimum_should_match=minimum)], should=[every])
 
 
 class ItemSearch(FacetedSearch):
@@ -92,9 +98,9 @@ class ItemSearch(FacetedSearch):
 
     facets = {name: TermsFacet(field=field, size=FACET_SIZE) for name, field in FACET_FIELDS.items()}
 
-    def __init__(self, client: Elasticsearch, index: str, query: SearchQuery, parsed: ParsedText, require_all: bool):
+    def __init__(self, client: Elasticsearch, index: str, query: SearchQuery, parsed: ParsedText, minimum: int | None):
         self.using, self.index = client, index
-        self.parsed, self.require_all, self.search_query = parsed, require_all, query
+        self.parsed, self.minimum, self.search_query = parsed, minimum, query
         filters = {facet: [str(v) if facet != "year" else v for v in query.chosen(facet)] for facet in FACETS}
         super().__init__(
             query=query.text, filters={name: values for name, values in filters.items() if values}, sort=self._order()
@@ -140,7 +146,7 @@ class ItemSearch(FacetedSearch):
     def query(self, search, query):
         if not self.parsed:
             return search
-        return search.query(text_query(self.parsed, self.require_all))
+        return search.query(text_query(self.parsed, self.minimum))
 
     def execute(self):
         start = self.search_query.offset
@@ -374,10 +380,8 @@ class ElasticsearchEngine(SearchEngine):
 
     # Reading --------------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery, parsed: ParsedText, require_all: bool = True) -> EngineResults:
-        response = self._call(
-            lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, require_all).execute()
-        )
+    def search(self, query: SearchQuery, parsed: ParsedText, minimum: int | None = None) -> EngineResults:
+        response = self._call(lambda: ItemSearch(self.client, self.names.read_alias, query, parsed, minimum).execute())
         facets = {
             name: [FacetCount(str(value), count) for value, count, _selected in values]
             for name, values in response.facets.to_dict().items()
@@ -385,7 +389,7 @@ class ElasticsearchEngine(SearchEngine):
         return EngineResults(total=response.hits.total.value, hits=[_hit(hit) for hit in response.hits], facets=facets)
 
     def count(self, query: SearchQuery, parsed: ParsedText) -> int:
-        return self._call(ItemSearch(self.client, self.names.read_alias, query, parsed, True).count)
+        return self._call(ItemSearch(self.client, self.names.read_alias, query, parsed, None).count)
 
     def spelling(self, words: list[str]) -> dict[str, list[str]]:
         """The term suggester over every indexed word (the `spelling` field), in one request

@@ -8,6 +8,8 @@ tantivy's query parser, so no input can form query syntax.
 """
 
 import datetime
+import itertools
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,6 +51,10 @@ SYNONYM_WEIGHT = 0.8
 # A joined word is tried as two words of three letters or more, at most two ways.
 MIN_COMPOUND_PART = 3
 MAX_SPLITS = 2
+# "At least m of n clauses" as at most this many conjunctions (8 words: 28).
+MAX_COMBINATIONS = 40
+# Added to the score of an item that matches every clause: above any BM25 sum.
+EVERY_WORD_BONUS = 1000.0
 REBUILD_PROGRESS_EVERY = 100
 
 
@@ -263,11 +269,32 @@ class TantivyEngine(SearchEngine):
         return filters
 
     @staticmethod
-    def _text(clauses: list[ClauseQuery], require_all: bool) -> Query | None:
+    def _text(clauses: list[ClauseQuery], minimum: int | None) -> Query | None:
+        """Items matching at least `minimum` clauses, those matching all of them first (a constant
+        far above any BM25 score is added to theirs). tantivy's BooleanQuery has no
+        minimum-should-match: "at least m of n" is the union of the m-clause conjunctions, fine
+        for the few clauses people type; past MAX_COMBINATIONS it becomes "all but one"."""
         if not clauses:
             return None
-        occur = Occur.Must if require_all else Occur.Should
-        return Query.boolean_query([(occur, clause.query) for clause in clauses])
+        every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses])
+        n = len(clauses)
+        m = n if minimum is None else max(1, min(minimum, n))
+        if m == n:
+            return every
+        if math.comb(n, m) > MAX_COMBINATIONS:
+            m = n - 1
+        if m == 1:
+            enough = Query.boolean_query([(Occur.Should, clause.query) for clause in clauses])
+        else:
+            enough = Query.boolean_query(
+                [
+                    (Occur.Should, Query.boolean_query([(Occur.Must, clause.query) for clause in group]))
+                    for group in itertools.combinations(clauses, m)
+                ]
+            )
+        return Query.boolean_query(
+            [(Occur.Must, enough), (Occur.Should, Query.const_score_query(every, EVERY_WORD_BONUS))]
+        )
 
     @staticmethod
     def _combined(text: Query | None, filters: dict[str, Query], leave_out: str | None = None) -> Query:
@@ -277,11 +304,11 @@ class TantivyEngine(SearchEngine):
 
     # Reading ---------------------------------------------------------------------------------
 
-    def search(self, query: SearchQuery, parsed: ParsedText, require_all: bool = True) -> EngineResults:
+    def search(self, query: SearchQuery, parsed: ParsedText, minimum: int | None = None) -> EngineResults:
         searcher = self.folder.searcher()  # one consistent view of the index for the whole search
         clauses = self._clauses(parsed, Vocabulary(searcher, self.analysers))
         filters = self._filters(query)
-        text = self._text(clauses, require_all)
+        text = self._text(clauses, minimum)
         result = self._page(searcher, self._combined(text, filters), query, ranked=bool(clauses))
         marks = Marks(
             words={w for c in clauses for w in c.words},
@@ -296,7 +323,7 @@ class TantivyEngine(SearchEngine):
 
     def count(self, query: SearchQuery, parsed: ParsedText) -> int:
         searcher = self.folder.searcher()
-        text = self._text(self._clauses(parsed, Vocabulary(searcher, self.analysers)), True)
+        text = self._text(self._clauses(parsed, Vocabulary(searcher, self.analysers)), None)
         return searcher.search(self._combined(text, self._filters(query)), limit=1, count=True).count
 
     def spelling(self, words: list[str]) -> dict[str, list[str]]:

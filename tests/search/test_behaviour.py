@@ -117,6 +117,17 @@ def test_operators_typed_by_users_never_cause_an_error(client, corpus, text):
         assert response.status_code == 200, (endpoint, text, response.content[:300])
 
 
+def test_of_three_words_or_more_items_with_most_of_them_are_found_after_those_with_all(client, corpus):
+    response = client.get(API, {"q": "surgical hygiene audits"}).json()
+    assert [hit["title"] for hit in response["results"]] == [
+        "Hand hygiene audits on surgical wards",  # all three words
+        "Hygiene of the operating theatre",  # hygiene, and surgical in its partnership's name
+    ]
+    assert response["relaxed"] is False
+    # Two words: both must match.
+    assert titles(client, q="hygiene audits") == ["Hand hygiene audits on surgical wards"]
+
+
 def test_when_no_item_has_every_word_items_with_some_are_shown(client, corpus):
     response = client.get(API, {"q": "hygiene zzzzqqqq"}).json()
     assert response["relaxed"] is True

@@ -598,16 +598,17 @@ def test_answers_become_hits_and_facets(es, engine):
     assert [(f.value, f.count) for f in results.facets["country"]] == [("KE", 1)]
 
 
-def test_any_word_matches_when_the_service_asks(es, engine):
+def test_some_of_the_words_match_when_the_service_asks_those_with_all_first(es, engine):
     es.answer("POST", "/esther-items/_search", search_answer([hit(2)]))
     parsed = parse_text("hygiene zzzz")
-    engine.search(SearchQuery(text="hygiene zzzz"), parsed, require_all=True)
-    engine.search(SearchQuery(text="hygiene zzzz"), parsed, require_all=False)
+    engine.search(SearchQuery(text="hygiene zzzz"), parsed)
+    engine.search(SearchQuery(text="hygiene zzzz"), parsed, minimum=1)
     strict, relaxed = (r.body["query"]["bool"] for r in es.sent("POST", "/esther-items/_search"))
-    assert strict == {"must": [word_query("hygiene", fuzzy=True), word_query("zzzz", fuzzy=False)]}
+    words = [word_query("hygiene", fuzzy=True), word_query("zzzz", fuzzy=False)]
+    assert strict == {"must": words}
     assert relaxed == {
-        "should": [word_query("hygiene", fuzzy=True), word_query("zzzz", fuzzy=False)],
-        "minimum_should_match": 1,
+        "must": [{"bool": {"should": words, "minimum_should_match": 1}}],
+        "should": [{"constant_score": {"filter": {"bool": {"must": words}}, "boost": 1000.0}}],
     }
 
 
@@ -714,14 +715,14 @@ def test_corrections_are_the_closest_then_most_common_within_the_allowed_edits(e
 
 
 def test_did_you_mean_through_the_api(client, site_on):
-    """The service's rules over the engine: nothing has every word, so any word matches;
+    """The service's rules over the engine: nothing has every word, so any word will do;
     the misspelt word is replaced where it stands, and offered since a count finds something."""
     es = site_on
 
     def answer(request):
         if "known" in request.body.get("aggs", {}):
             return spelling_answer([entry("hopitall", 0, ("hopital", 7))], known={"hopitall": 0, "sante": 3})
-        if "must" in request.body["query"]["bool"]:
+        if "should" not in request.body["query"]["bool"]:  # every word: none has them all
             return search_answer([], total=0)
         return search_answer([hit(2)])
 
