@@ -34,8 +34,8 @@ TEXT_FIELDS: tuple[TextField, ...] = (
     TextField("title", 4.0, stemmed=True, spelling=True),
     TextField("summary", 2.0, stemmed=True, spelling=True, highlighted=True),
     TextField("body", 1.0, stemmed=True, spelling=True, highlighted=True),
-    TextField("partnership_title", 1.0),
-    TextField("tags", 1.0, many=True),
+    TextField("partnership_title", 0.5),
+    TextField("tags", 0.5, many=True),
 )
 
 

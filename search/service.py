@@ -138,6 +138,10 @@ def parse(query: SearchQuery) -> ParsedText:
     return parse_text(query.text, synonym_map())
 
 
+# "Did you mean" only for a search that found fewer items than this.
+SUGGEST_BELOW = 10
+
+
 def most_words(clauses: int) -> int:
     """How many of a text's words (or phrases) an item must match: every one of one or two, three
     quarters of more, rounded down (Elasticsearch's `minimum_should_match: 75%`), so "Ebola
@@ -156,18 +160,22 @@ def find(query: SearchQuery, parsed: ParsedText | None = None, *, suggest: bool 
         results = engine.search(query, parsed, minimum=1)
         results.relaxed = True
     if suggest and parsed:
-        results.suggestion = did_you_mean(engine, query)
+        results.suggestion = did_you_mean(engine, query, 0 if results.relaxed else results.total)
     return results
 
 
-def did_you_mean(engine: SearchEngine, query: SearchQuery) -> str | None:
+def did_you_mean(engine: SearchEngine, query: SearchQuery, found: int) -> str | None:
     """The text with each word the index does not hold replaced by the closest word it does,
-    offered only when it differs from what was typed and finds something under the same filters."""
+    offered only when it differs from what was typed, when the text itself found less than a page
+    (`found`: no "did you mean" over a page of good results), and when the correction finds at
+    least as much under the same filters."""
+    if found >= SUGGEST_BELOW:
+        return None
     corrections = engine.spelling(words_to_check(query.text))
     corrected = corrected_text(query.text, corrections)
     if corrected is None:
         return None
-    return corrected if engine.count(query, parse_text(corrected, synonym_map())) else None
+    return corrected if engine.count(query, parse_text(corrected, synonym_map())) >= max(found, 1) else None
 
 
 def run_search(query: SearchQuery) -> SearchPage:

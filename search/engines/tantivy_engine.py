@@ -212,8 +212,8 @@ class TantivyEngine(SearchEngine):
     def _phrase(self, words: list[str], out: ClauseQuery, weight: float = 1.0) -> list[Query]:
         out.phrases.add(tuple(words))
         return [
-            Query.boost_query(Query.phrase_query(self.schema, name, words), FOLDED_FIELDS[name] * weight)
-            for name in SPELLING_FIELDS
+            Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight)
+            for name, boost in FOLDED_FIELDS.items()
         ]
 
     def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:

@@ -53,8 +53,9 @@ def test_typos_in_words_of_five_letters_or_more_are_forgiven(client, corpus):
 def test_did_you_mean_corrects_a_word_where_it_stands_and_keeps_the_rest_as_typed(client, corpus):
     assert client.get(API, {"q": "Santé l'hôpitl"}).json()["suggestion"] == "Santé l'hopital"
     assert client.get(API, {"q": "echantilons"}).json()["suggestion"] == "echantillons"
-    # Words the index holds are never "corrected", whatever their accents, case or apostrophes.
-    for text in ("Santé", "l'hôpital", "HYGIENE audits", "santé communautaire"):
+    # Words the index holds are never "corrected", whatever their accents, case or apostrophes,
+    # nor words found through their stem (`audit` for `audits`, `laboratoires` for `laboratoire`).
+    for text in ("Santé", "l'hôpital", "HYGIENE audits", "santé communautaire", "audit", "laboratoires"):
         assert client.get(API, {"q": text}).json()["suggestion"] is None, text
     # A correction that finds nothing under the same filters is not offered.
     assert client.get(API, {"q": "hygeine", "country": "ML"}).json()["suggestion"] is None
@@ -132,6 +133,21 @@ def test_when_no_item_has_every_word_items_with_some_are_shown(client, corpus):
     response = client.get(API, {"q": "hygiene zzzzqqqq"}).json()
     assert response["relaxed"] is True
     assert response["total"] == 2
+
+
+def test_an_item_whose_summary_answers_outranks_one_that_only_carries_the_word_as_a_tag(
+    client, corpus, committed, library
+):
+    partnership = make_partnership(library, title="Lyon–Lomé partnership", slug="lyon-lome")
+    with committed():
+        make_case_study(partnership, title="Theatre rota", summary="A new rota.", tags=["autoclave"])
+        make_case_study(
+            partnership,
+            title="Instruments ready on time",
+            summary="Every autoclave cycle is logged and checked before the first operation.",
+        )
+    response = client.get(API, {"q": "autoclave"}).json()
+    assert [hit["title"] for hit in response["results"]] == ["Instruments ready on time", "Theatre rota"]
 
 
 def test_highlights_mark_matched_words_and_escape_the_rest(client, corpus, committed):
