@@ -65,7 +65,7 @@ FOCUS_AREAS = {
         "es": (
             "Políticas de salud",
             "Sistemas de salud más sólidos gracias a políticas basadas en la evidencia, la regulación, las "
-            "estrategias nacionales y la gobernanza de las alianzas.",
+            "estrategias nacionales y la gobernanza de las asociaciones.",
         ),
     },
 }
