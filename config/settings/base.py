@@ -128,6 +128,9 @@ LANGUAGES = [("en", _("English")), ("fr", _("French")), ("pt", _("Portuguese")),
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the reader's language (|date:"DATE_FORMAT", |intcomma); English's own
+# formats are British (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

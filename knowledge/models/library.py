@@ -10,12 +10,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from config.languages import ReaderLanguagePageMixin
+
 from .taxonomy import Country, FocusArea
 
 ITEMS_PER_PAGE = 20
 
 
-class LibraryIndexPage(RoutablePageMixin, Page):
+class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
