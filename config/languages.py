@@ -86,7 +86,19 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
         return page
     if not _has_translated_tree(request, locale_id):
         return None
+    preloaded = getattr(request, "_preloaded_translations", None)
+    if preloaded is not None:
+        if locale_id not in preloaded:
+            pages = Page.objects.live().public().filter(locale_id=locale_id)
+            preloaded[locale_id] = {translation.translation_key: translation for translation in pages}
+        return preloaded[locale_id].get(page.translation_key)
     return Page.objects.live().public().filter(translation_key=page.translation_key, locale_id=locale_id).first()
+
+
+def preload_translations(request: HttpRequest) -> None:
+    """For a request that names the translations of many pages (the sitemap): read each
+    locale's live pages once rather than once per page."""
+    request._preloaded_translations = {}
 
 
 def page_path_in(page: Page, language: str, request: HttpRequest | None = None) -> str | None:
@@ -113,6 +125,27 @@ class ReaderLanguagePageMixin:
             return parts
         path = page_path_in(self, language, request)
         return (parts[0], parts[1], path) if path else parts
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        for url in urls:
+            url["alternates"] = alternates(self, request)
+        return urls
+
+
+def alternates(page: Page, request: HttpRequest | None, suffix: str = "") -> list[dict[str, str]]:
+    """The sitemap's ``hreflang`` alternates of a page (or of its route `suffix`), x-default first
+    being the default language's address."""
+    from .absolute_urls import site_root_url
+
+    root = site_root_url(request)
+    found = []
+    for code in interface_languages():
+        path = page_path_in(page, code, request)
+        if path:
+            found.append({"lang_code": code, "location": root + path + suffix})
+    default = next((alt["location"] for alt in found if alt["lang_code"] == settings.LANGUAGE_CODE), None)
+    return [*found, {"lang_code": "x-default", "location": default}] if default else found
 
 
 class FallBackToDefaultTreeMixin:

@@ -7,9 +7,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from config.absolute_urls import absolute_url
-from config.languages import in_language, interface_languages, language_versions, page_at
+from config.languages import in_language, interface_languages, language_versions, page_at, preload_translations
 
 
 def disallowed_paths() -> list[str]:
@@ -59,3 +60,10 @@ def switch_language(request) -> HttpResponseRedirect:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+@require_safe
+def sitemap(request) -> HttpResponse:
+    """Wagtail's sitemap, each page with its hreflang alternates in every interface language."""
+    preload_translations(request)
+    return wagtail_sitemap(request)
