@@ -55,10 +55,12 @@ class HomePage(FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, Page):
         context["focus_areas"] = cached_until_content_changes(
             f"home-focus-areas-{tree.pk}", lambda: list(focus_areas_with_counts(within=tree))
         )
-        featured_ids = [link.item_id for link in self.featured_items.all()]
+        # A translation with no choice of its own shows the default language's.
+        curated = self if self.featured_items.exists() or tree is self else tree
+        featured_ids = [link.item_id for link in curated.featured_items.all()]
         featured = with_card_data(KnowledgeItemPage.objects.live().public().filter(pk__in=featured_ids)).in_bulk()
         context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
-        chosen_ids = [link.testimonial_id for link in self.featured_testimonials.all()]
+        chosen_ids = [link.testimonial_id for link in curated.featured_testimonials.all()]
         if chosen_ids:
             chosen = (
                 TestimonialPage.objects.live()

@@ -126,13 +126,13 @@ class DemoLoader:
         self.home = self._home()
         self.library = self._library()
         self._site_pages()
-        self._site_translations()
         self._taxonomy()
         self._partnerships()
         self._case_studies()
         self._lessons()
         self._testimonials()
         self._home_features()
+        self._site_translations()  # after the features, which the translated home pages copy
         self.created = +self.created  # drop the zero counts get_or_create leaves behind
         if self.created:
             settings = SiteSettings.for_site(self.site)
