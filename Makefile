@@ -5,10 +5,12 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+# Links in the admin's e-mails and the superuser's sign-in hint follow HOST and PORT.
+export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run setup install test test-postgres lint format messages requirements bench eval clean
 
-run: setup  ## install, migrate, load the demo content, then serve on http://127.0.0.1:8000
+run: setup  ## install, migrate, load the demo content, then serve on http://$(HOST):$(PORT) (127.0.0.1:8000 unless given)
 	@echo
 	@echo "  ESTHER Knowledge Hub: http://$(HOST):$(PORT)/"
 	@echo "  Admin: http://$(HOST):$(PORT)/admin/ (user and password printed above)"
@@ -17,6 +19,7 @@ run: setup  ## install, migrate, load the demo content, then serve on http://127
 
 setup: install  ## everything but serving; safe to run again
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py set_site_address $(HOST) $(PORT)  # every absolute URL (sitemap, API, feeds, citations...) is built from it
 	$(PY) manage.py place_renditions  # renditions of images not yet public out of the public folder
 	$(PY) manage.py load_demo
 	$(PY) manage.py update_index --verbosity 0  # the admin's own search
@@ -51,9 +54,10 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-messages: install  ## refresh locale/fr from the code and compile it with locale/en (Wagtail words reworded, kept by hand) (the .mo is committed: no gettext needed to run)
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=test-artifacts --ignore=media
-	$(PY) manage.py compilemessages -l fr -l en --ignore=.venv
+LANGUAGES := fr pt es
+messages: install  ## refresh locale/fr, pt and es from the code and compile them with locale/en (Wagtail words reworded, kept by hand) (the .mo files are committed: no gettext needed to run)
+	$(PY) manage.py makemessages $(foreach code,$(LANGUAGES),-l $(code)) --no-obsolete --ignore=.venv --ignore=test-artifacts --ignore=media
+	$(PY) manage.py compilemessages $(foreach code,$(LANGUAGES) en,-l $(code)) --ignore=.venv
 
 requirements: install  ## re-pin requirements.txt and requirements-dev.txt from the .in files
 	$(VENV)/bin/pip-compile --quiet --strip-extras --allow-unsafe requirements.in -o requirements.txt

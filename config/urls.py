@@ -3,15 +3,13 @@ import re
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
-from home.views import favicon, robots_txt
+from home.views import favicon, robots_txt, sitemap, switch_language
 from knowledge.api import api_router
 from knowledge.feeds import latest_items_feed, search_feed
 from knowledge.oai.views import oai_pmh
@@ -33,7 +31,7 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", switch_language, name="set_language"),
     path("k/<int:item_id>/", permalink, name="knowledge_permalink"),
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/autocomplete/", search_views.autocomplete_api, name="search_autocomplete"),
@@ -69,7 +67,7 @@ if settings.SERVE_MEDIA:
         )
     )
 
-# Pages answer in English at / and in French at /fr/.
+# Pages answer in English at / and in French, Portuguese and Spanish at /fr/, /pt/ and /es/.
 urlpatterns += i18n_patterns(
     path("search/export/<str:format>/", search_export.export_results, name="search_export"),
     path("search/", search_views.search_page, name="search"),

@@ -1,6 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Locale, Page, Site
 
+from config.languages import page_path_in, reader_language
+
 NAV_SLUGS = ("library", "about", "history", "charter")
 
 
@@ -14,9 +16,12 @@ def navigation(request):
         pages = Page.objects.live().public().in_site(site).filter(slug__in=NAV_SLUGS)
         urls: dict[str, str] = {}
         active = Locale.get_active()
-        # Prefer the active locale's page, fall back to any (the default locale's).
+        language = reader_language(request)
+        # Prefer the active locale's page, fall back to any (the default locale's), at the
+        # reader's prefix.
         for page in sorted(pages, key=lambda p: p.locale_id != active.pk):
-            urls.setdefault(page.slug, page.get_url(request))
+            if page.slug not in urls:
+                urls[page.slug] = (language and page_path_in(page, language, request)) or page.get_url(request)
         return urls
 
     return {"nav": SimpleLazyObject(load)}

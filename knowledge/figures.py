@@ -12,6 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from config.absolute_urls import absolute_url
+
 from .content_version import cached_until_content_changes
 from .models import Country, FocusArea, Institution, KnowledgeItemPage, PartnershipPage
 from .models.taxonomy import region_name
@@ -148,5 +150,5 @@ def figures_csv(groups: list[FigureGroup], out, request) -> None:
     writer.writerow(["group", "key", "label", "count", "url"])
     for group in groups:
         for figure in group.figures:
-            url = request.build_absolute_uri(figure.url) if figure.url else ""
+            url = absolute_url(figure.url, request) if figure.url else ""
             writer.writerow([group.name, figure.key, figure.label, figure.count, url])

@@ -9,6 +9,8 @@ from django.urls import NoReverseMatch
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 
+from config.absolute_urls import absolute_url
+
 from .models import CaseStudyPage, Country, FocusArea, KnowledgeItemPage, PartnershipPage
 
 # OpenGraph wants language_TERRITORY; these are the usual territories for our content languages.
@@ -152,7 +154,7 @@ def _pdf_url(page: KnowledgeItemPage, request) -> str:
         document = attachment.document
         # A document in a restricted collection would answer a login page, not the PDF.
         if document.file_extension.lower() == "pdf" and not document.collection.get_view_restrictions().exists():
-            return request.build_absolute_uri(document.url)
+            return absolute_url(document.url, request)
     return ""
 
 
@@ -164,7 +166,7 @@ def _image(page: KnowledgeItemPage, request) -> dict:
     except SourceImageIOError:
         return {}  # the original file is missing: no og:image rather than a broken page
     return {
-        "url": request.build_absolute_uri(rendition.url),
+        "url": absolute_url(rendition.url, request),
         "width": rendition.width,
         "height": rendition.height,
         "alt": page.image.default_alt_text,
@@ -175,7 +177,7 @@ def _library_url(page: KnowledgeItemPage, request) -> str:
     """Partnerships sit right under the library, whose focus-area pages describe what `about` names."""
     if page.partnership is None:
         return ""
-    return page.partnership.get_parent().get_full_url(request) or ""
+    return page.partnership.get_parent().get_full_url() or ""
 
 
 def item_metadata(page: KnowledgeItemPage, request) -> ItemMetadata:
@@ -187,12 +189,14 @@ def item_metadata(page: KnowledgeItemPage, request) -> ItemMetadata:
     partnership_url = ""
     if page.partnership is not None:
         try:
-            partnership_url = page.partnership.get_full_url(request) or ""
+            partnership_url = page.partnership.get_full_url() or ""
         except NoReverseMatch:
             partnership_url = ""
     return ItemMetadata(
         page=page,
-        url=page.get_full_url(request),
+        # The page's own address, whichever interface language it is read in: one identity
+        # for citation managers and shares (the other languages are its hreflang alternates).
+        url=page.get_full_url(),
         site_name=site_name,
         publisher=SiteSettings.publisher_for(request),
         authors=_authors(page),

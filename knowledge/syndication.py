@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from config.absolute_urls import absolute_url
+
 from .models import CaseStudyAuthor, CaseStudyPage, KnowledgeItemPage
 
 
@@ -57,8 +59,8 @@ def describe_items(request: HttpRequest, pages: Iterable[KnowledgeItemPage]) -> 
         described.append(
             ItemDescription(
                 page=page,
-                url=request.build_absolute_uri(page.get_url(request) or page.url_path),
-                permanent_url=request.build_absolute_uri(permanent_path(page.pk)),
+                url=absolute_url(page.get_url(request) or page.url_path, request),
+                permanent_url=absolute_url(permanent_path(page.pk), request),
                 creators=authors.get(page.pk) or fallback,
                 focus_areas=[area.name for area in page.focus_areas.all()],
                 focus_area_slugs=[area.slug for area in page.focus_areas.all()],

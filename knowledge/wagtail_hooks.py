@@ -39,7 +39,7 @@ class CountryViewSet(TaxonomyViewSet):
     icon = "site"
     list_display = ["name", "code", "region", "subregion"]
     list_filter = ["region", "subregion"]
-    search_fields = ["name", "name_fr", "code"]
+    search_fields = ["name", "name_fr", "name_pt", "name_es", "code"]
     list_per_page = 50
 
 

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from config.absolute_urls import absolute_url
+
 from .engines import EngineUnavailable, get_engine
 from .forms import SearchForm, last_page
 from .service import SearchPage, run_search
@@ -54,7 +56,7 @@ def _as_json(request, page: SearchPage) -> dict:
             {
                 "id": labelled.hit.id,
                 "title": labelled.hit.title,
-                "url": request.build_absolute_uri(labelled.hit.url),
+                "url": absolute_url(labelled.hit.url, request),
                 "type": labelled.hit.type,
                 "summary": labelled.hit.summary,
                 "highlights": labelled.hit.highlights,

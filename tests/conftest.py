@@ -10,6 +10,16 @@ from search.synonyms import forget_synonyms
 from tests.factories import make_case_study, make_lesson, make_library, make_partnership, make_testimonial
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The site's address is the test client's host, as `make setup` makes it the server's: every
+    absolute URL (built from the Wagtail site, config/absolute_urls.py) then reads http://testserver/."""
+    from wagtail.models import Site
+
+    with django_db_blocker.unblock():
+        Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
+
+
 @pytest.fixture
 def library(db):
     return make_library()

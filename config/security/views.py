@@ -19,7 +19,8 @@ def security_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         f"Contact: {contact}",
         f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
-        "Preferred-Languages: en, fr",
+        "Preferred-Languages: en, fr, pt, es",
+        # Where it was fetched from (RFC 9116), and without the database: it must answer whatever else fails.
         f"Canonical: {request.build_absolute_uri(SECURITY_TXT_PATH)}",
     ]
     if settings.SECURITY_POLICY_URL:

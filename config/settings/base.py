@@ -119,13 +119,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Internationalisation: English is the default locale, French the second; the interface
-# strings are marked for translation and Wagtail's locales let editors translate pages.
+# Internationalisation: the interface in English (the default, at /), French (/fr/), Portuguese
+# (/pt/) and Spanish (/es/); every interface string goes through locale/<code>/LC_MESSAGES.
+# Wagtail's locales (one row per language, created by home's migrations) let editors translate
+# pages; a page with no translation is shown in its own language within the reader's interface.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LANGUAGES = [("en", _("English")), ("fr", _("French")), ("pt", _("Portuguese")), ("es", _("Spanish"))]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the reader's language (|date:"DATE_FORMAT", |intcomma); English's own
+# formats are British (config/formats/en).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -50,6 +50,8 @@ COLUMNS = [
     "numeric",
     "name",
     "name_fr",
+    "name_pt",
+    "name_es",
     "region",
     "region_code",
     "subregion",
@@ -156,6 +158,63 @@ NAME_OVERRIDES = {
     "VG": "British Virgin Islands",
     "VI": "United States Virgin Islands",
 }
+# Portuguese and Spanish: the catalogues' formal or inverted names, and a few misspellings of the
+# Spanish one, replaced by the short names readers use.
+NAME_PT_OVERRIDES = {
+    "BD": "Bangladesh",
+    "BL": "São Bartolomeu",
+    "CD": "República Democrática do Congo",
+    "FM": "Micronésia",
+    "GW": "Guiné-Bissau",
+    "IR": "Irão",
+    "LA": "Laos",
+    "MF": "São Martinho (parte francesa)",
+    "MM": "Myanmar",
+    "PM": "São Pedro e Miquelão",
+    "PS": "Palestina",
+    "RU": "Rússia",
+    "SX": "São Martinho (parte neerlandesa)",
+    "SY": "Síria",
+    "SZ": "Essuatíni",
+    "TW": "Taiwan",
+    "VA": "Santa Sé",
+    "VE": "Venezuela",
+    "VI": "Ilhas Virgens Americanas",
+}
+NAME_ES_OVERRIDES = {
+    "AX": "Islas Åland",
+    "BF": "Burkina Faso",
+    "BM": "Bermudas",
+    "BO": "Bolivia",
+    "CD": "República Democrática del Congo",
+    "CI": "Costa de Marfil",
+    "DZ": "Argelia",
+    "FK": "Islas Malvinas (Falkland)",
+    "FM": "Micronesia",
+    "IR": "Irán",
+    "KM": "Comoras",
+    "KP": "Corea del Norte",
+    "KR": "Corea del Sur",
+    "LA": "Laos",
+    "MF": "San Martín (parte francesa)",
+    "MM": "Myanmar",
+    "MV": "Maldivas",
+    "NE": "Níger",
+    "PS": "Palestina",
+    "RU": "Rusia",
+    "SR": "Surinam",
+    "SX": "San Martín (parte neerlandesa)",
+    "SY": "Siria",
+    "TN": "Túnez",
+    "TR": "Turquía",
+    "TW": "Taiwán",
+    "TZ": "Tanzania",
+    "VA": "Ciudad del Vaticano",
+    "VE": "Venezuela",
+    "VI": "Islas Vírgenes de los Estados Unidos",
+}
+
+
 NAME_FR_OVERRIDES = {
     "AX": "Îles Åland",  # "Åland, Îles"
     "BN": "Brunei",  # "Brunéi Darussalam"
@@ -243,6 +302,9 @@ def load_countryinfo_points():
 
 def main():
     fr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+    catalogues = {
+        code: gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code]) for code in ("pt", "es")
+    }
     coco = load_coco_m49()
     points = load_countryinfo_points()
     expected = {c: area for area, codes in M49_EXPECTED.items() for c in codes.split()}
@@ -262,6 +324,12 @@ def main():
             name_fr = fr.gettext(common)
         else:
             name_fr = fr.gettext(country.name)
+        names = {"pt": "", "es": ""}
+        for code, overrides in (("pt", NAME_PT_OVERRIDES), ("es", NAME_ES_OVERRIDES)):
+            catalogue = catalogues[code]
+            names[code] = overrides.get(iso2) or next(
+                (catalogue.gettext(m) for m in (name, common, country.name) if m and catalogue.gettext(m) != m), name
+            )
         for label, value in (("name", name), ("name_fr", name_fr)):
             if "," in value and iso2 not in COMMA_OK:
                 problems.append(f"{iso2}: inverted {label} {value!r}")
@@ -300,6 +368,8 @@ def main():
                 "numeric": f"{int(numeric):03d}",
                 "name": name,
                 "name_fr": name_fr,
+                "name_pt": names["pt"],
+                "name_es": names["es"],
                 "region": reg[0] if reg else "",
                 "region_code": reg[1] if reg else "",
                 "subregion": sub[0] if sub else "",

@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from config.languages import ReaderLanguagePageMixin
+
 from .. import serializers as api
 from ..blocks import RICH_TEXT_FEATURES, CaseStudyBodyBlock
 from ..widgets import ChecklistWithFilter
@@ -42,7 +44,7 @@ class KnowledgeItemTag(TaggedItemBase):
     content_object = ParentalKey("knowledge.KnowledgeItemPage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class KnowledgeItemPage(RoutablePageMixin, Page):
+class KnowledgeItemPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     """What every knowledge item carries. Not created directly: pick one of its types."""
 
     partnership = models.ForeignKey(

@@ -10,12 +10,14 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from config.languages import ReaderLanguagePageMixin, alternates
+
 from .taxonomy import Country, FocusArea
 
 ITEMS_PER_PAGE = 20
 
 
-class LibraryIndexPage(RoutablePageMixin, Page):
+class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -112,5 +114,11 @@ class LibraryIndexPage(RoutablePageMixin, Page):
         # The figures page is a route, not a page of the tree, so the sitemap is told about it.
         urls = super().get_sitemap_urls(request)
         if urls:
-            urls.append({"location": urls[0]["location"] + "in-numbers/", "lastmod": urls[0].get("lastmod")})
+            urls.append(
+                {
+                    "location": urls[0]["location"] + "in-numbers/",
+                    "lastmod": urls[0].get("lastmod"),
+                    "alternates": alternates(self, request, suffix="in-numbers/"),
+                }
+            )
         return urls

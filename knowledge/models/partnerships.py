@@ -11,6 +11,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from config.languages import ReaderLanguagePageMixin
+
 from .taxonomy import Country
 
 # Sub-paths of the library index that its routes answer; a partnership may not take them.
@@ -19,7 +21,7 @@ RESERVED_LIBRARY_SLUGS = {"focus-areas", "countries", "partnerships", "in-number
 year_validators = [MinValueValidator(1990), MaxValueValidator(2100)]
 
 
-class PartnershipPage(Page):
+class PartnershipPage(ReaderLanguagePageMixin, Page):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ACTIVE = "active", _("Active")

@@ -16,17 +16,25 @@ class FocusArea(index.Indexed, models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     name_fr = models.CharField(_("name in French"), max_length=120, blank=True)
+    name_pt = models.CharField(_("name in Portuguese"), max_length=120, blank=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=120, blank=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
     description_fr = models.TextField(_("description in French"), blank=True)
+    description_pt = models.TextField(_("description in Portuguese"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     panels = [
         FieldPanel("name"),
         FieldPanel("name_fr"),
+        FieldPanel("name_pt"),
+        FieldPanel("name_es"),
         FieldPanel("slug"),
         FieldPanel("description"),
         FieldPanel("description_fr"),
+        FieldPanel("description_pt"),
+        FieldPanel("description_es"),
         FieldPanel("sort_order"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -41,18 +49,25 @@ class FocusArea(index.Indexed, models.Model):
 
     @property
     def localized_name(self) -> str:
-        return _in_reader_language(self.name, self.name_fr)
+        return _in_reader_language(self, "name")
 
     @property
     def localized_description(self) -> str:
-        return _in_reader_language(self.description, self.description_fr)
+        return _in_reader_language(self, "description")
 
 
-def _in_reader_language(english: str, french: str) -> str:
-    """The French text for readers of the French interface, when there is one."""
-    if french and (get_language() or "").startswith("fr"):
-        return french
-    return english
+# The interface languages a taxonomy term carries its own fields for (<field>_<code>).
+TRANSLATED_TERM_LANGUAGES = ("fr", "pt", "es")
+
+
+def _in_reader_language(term: models.Model, field: str) -> str:
+    """The term's text in the reader's interface language when it has one, else the English."""
+    language = (get_language() or "").split("-")[0]
+    translated_field = f"{field}_{language}"
+    # A query that left the field out (.only()) gets the English rather than a query per term.
+    if language in TRANSLATED_TERM_LANGUAGES and translated_field not in term.get_deferred_fields():
+        return getattr(term, translated_field) or getattr(term, field)
+    return getattr(term, field)
 
 
 # The UN M49 regions, translated with the interface (the seeded names are English).
@@ -88,6 +103,8 @@ class Country(index.Indexed, models.Model):
     numeric = models.CharField(_("numeric code"), max_length=3, unique=True)
     name = models.CharField(_("name"), max_length=100)
     name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
+    name_pt = models.CharField(_("name in Portuguese"), max_length=100, blank=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=100, blank=True)
     region = models.CharField(_("region"), max_length=50, blank=True)
     region_slug = models.SlugField(_("region slug"), max_length=50, blank=True, db_index=True)
     subregion = models.CharField(_("sub-region"), max_length=80, blank=True)
@@ -100,6 +117,8 @@ class Country(index.Indexed, models.Model):
         FieldPanel("code"),
         FieldPanel("name"),
         FieldPanel("name_fr"),
+        FieldPanel("name_pt"),
+        FieldPanel("name_es"),
         FieldPanel("iso3"),
         FieldPanel("numeric"),
         FieldPanel("region"),
@@ -111,6 +130,8 @@ class Country(index.Indexed, models.Model):
     search_fields = [
         index.SearchField("name"),
         index.SearchField("name_fr"),
+        index.SearchField("name_pt"),
+        index.SearchField("name_es"),
         index.AutocompleteField("name"),
         index.FilterField("region_slug"),
     ]
@@ -129,7 +150,7 @@ class Country(index.Indexed, models.Model):
 
     @property
     def localized_name(self) -> str:
-        return _in_reader_language(self.name, self.name_fr)
+        return _in_reader_language(self, "name")
 
     @property
     def flag(self) -> str:

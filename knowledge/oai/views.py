@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from lxml import etree
 from wagtail.models import Site
 
+from config.absolute_urls import absolute_url
 from home.models import SiteSettings
 
 from ..syndication import ItemDescription, describe_items
@@ -42,7 +43,7 @@ class Answer:
 
     def __init__(self, request: HttpRequest):
         self.request = request
-        self.base_url = request.build_absolute_uri(reverse("oai_pmh"))
+        self.base_url = absolute_url(reverse("oai_pmh"), request)
         self.repository = get_repository_id(request)
         self.root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
         self.root.set(SCHEMA_LOCATION, f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")

@@ -75,7 +75,14 @@ def demo_site(tmp_path_factory):
         "WAGTAILADMIN_BASE_URL": url,
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["update_index"], ["search_index", "update"]):
+    commands = (
+        ["migrate", "--noinput", "-v0"],
+        ["set_site_address", "127.0.0.1", str(port)],  # as `make setup` does from HOST and PORT
+        ["load_demo"],
+        ["update_index"],
+        ["search_index", "update"],
+    )
+    for command in commands:
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],

@@ -19,8 +19,8 @@ def test_sitemap_lists_live_public_pages_only(client, library, partnership, one_
     assert response.status_code == 200
     tree = etree.fromstring(response.content)
     locations = tree.xpath("//s:url/s:loc/text()", namespaces=SITEMAP_NS)
-    assert all(location.startswith("http://localhost/") for location in locations)
-    paths = {location.removeprefix("http://localhost") for location in locations}
+    assert all(location.startswith("http://testserver/") for location in locations)
+    paths = {location.removeprefix("http://testserver") for location in locations}
     assert {"/", library.url, partnership.url, *(page.url for page in one_of_each.values())} <= paths
     assert f"{library.url}in-numbers/" in paths
     assert draft.url not in paths and private.url not in paths

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from lxml import etree
 from sickle import Sickle
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from knowledge.models import CaseStudyAuthor, FocusArea, KnowledgeItemPage
 from tests.factories import PersonFactory, make_case_study, make_lesson, make_partnership, make_testimonial
@@ -76,6 +76,9 @@ def repository(partnership):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_sickle_harvest_pages_through_tokens_and_gets_every_published_item_once(live_server, partnership):
+    # The site's address is the server's, as `make setup` sets it: OAI-PMH's URLs are built from it.
+    host, port = live_server.url.removeprefix("http://").rsplit(":", 1)
+    Site.objects.filter(is_default_site=True).update(hostname=host, port=int(port))
     published = [make_case_study(partnership, title=f"Case {n}") for n in range(4)]
     published += [make_lesson(partnership, title=f"Lesson {n}") for n in range(2)]
     published.append(make_testimonial(partnership, title="Testimonial"))

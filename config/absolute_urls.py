@@ -1,0 +1,28 @@
+"""Absolute addresses, from one place: the Wagtail site's host name and port.
+
+The sitemap, the Wagtail API, the pages' metadata, the feeds, the citations and OAI-PMH all
+build their absolute URLs here (Wagtail's own ``full_url`` does the same), so they agree
+whatever Host header a request came with. Set the site's host and port under Settings -> Sites,
+or with ``manage.py set_site_address`` (``make setup`` does it from HOST and PORT).
+"""
+
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest
+from wagtail.models import Site
+
+
+def site_root_url(request: HttpRequest | None = None) -> str:
+    """``http://host[:port]`` of the request's Wagtail site (the default site without one)."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    return site.root_url if site is not None else ""
+
+
+def absolute_url(path: str, request: HttpRequest | None = None) -> str:
+    """`path` on this site as an absolute URL; an address that is absolute already (media in
+    object storage) is left as it is."""
+    if urlsplit(path).scheme:
+        return path
+    return site_root_url(request) + path

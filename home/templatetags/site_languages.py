@@ -1,0 +1,51 @@
+"""The language switcher, the hreflang alternates and the reader's links in their own language."""
+
+from django import template
+from django.conf import settings
+from django.utils.translation import get_language_from_path
+from wagtail.models import Page
+
+from config.absolute_urls import absolute_url
+from config.languages import LanguageVersion, in_language, language_versions, reader_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context) -> list[LanguageVersion]:
+    """What the reader is looking at, in each interface language (the page in the context, if any)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    return language_versions(request, page if isinstance(page, Page) else None)
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context) -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) for every language the page can be read in, and x-default."""
+    request = context.get("request")
+    links = [(v.code, absolute_url(v.path, request)) for v in other_languages(context) if v.exists]
+    default = next((url for code, url in links if code == settings.LANGUAGE_CODE), None)
+    return [*links, ("x-default", default)] if default else links
+
+
+@register.filter
+def in_reader_language(path: str, request) -> str:
+    """A site address taken from elsewhere (a search hit's stored URL) under the reader's prefix."""
+    language = reader_language(request)
+    # Only addresses in the default language: a translation's address is already its language's.
+    if language and path.startswith("/") and get_language_from_path(path) is None:
+        return in_language(path, language)
+    return path
+
+
+@register.filter
+def content_language(page) -> str:
+    """The language a page's own text is written in: a knowledge item's declared language, else
+    its Wagtail locale's (an untranslated page shown in another interface keeps its own)."""
+    language = getattr(page, "language", None)
+    if isinstance(language, str) and language:
+        return language
+    locale = getattr(page, "locale", None)
+    return locale.language_code if locale is not None else settings.LANGUAGE_CODE
