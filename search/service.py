@@ -89,7 +89,7 @@ def _labels_from_database(facet: str) -> dict[str, str]:
     if facet == "focus_area":
         return {area.slug: area.localized_name for area in FocusArea.objects.all()}
     if facet == "country":
-        return {c.code: c.localized_name for c in Country.objects.only("code", "name", "name_fr")}
+        return {c.code: c.localized_name for c in Country.objects.only("code", "name", "name_fr", "name_pt", "name_es")}
     if facet == "region":
         return {value: region_name(value, name) for value, name in _region_names().items()}
     if facet == "partnership":
