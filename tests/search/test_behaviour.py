@@ -135,6 +135,21 @@ def test_when_no_item_has_every_word_items_with_some_are_shown(client, corpus):
     assert response["total"] == 2
 
 
+def test_a_search_in_one_language_finds_items_in_another_after_those_in_its_own(client, corpus, committed, library):
+    partnership = make_partnership(library, title="Lyon–Lomé partnership", slug="lyon-lome")
+    with committed():
+        make_case_study(
+            partnership,
+            title="L'hygiène des mains au bloc opératoire",
+            summary="Les audits d'hygiène des mains ont doublé l'observance.",
+            language="fr",
+        )
+    assert titles(client, q="hygiène des mains") == [
+        "L'hygiène des mains au bloc opératoire",  # in the words typed
+        "Hand hygiene audits on surgical wards",  # through the vocabulary: "hand hygiene"
+    ]
+
+
 def test_an_item_whose_summary_answers_outranks_one_that_only_carries_the_word_as_a_tag(
     client, corpus, committed, library
 ):
