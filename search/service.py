@@ -10,6 +10,7 @@ from functools import cached_property
 
 from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from knowledge.content_version import cached_until_content_changes
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
@@ -22,6 +23,7 @@ from .schema import FACETS
 from .spelling import corrected_text, words_to_check
 from .synonyms import synonym_map
 
+MATCHED_IN_LABELS = {"title": _("title"), "tags": _("tags"), "partnership_title": _("partnership name")}
 # "Case studies", "Lessons learned", "Testimonials": the models' own names.
 TYPE_LABELS = {slug: capfirst(model._meta.verbose_name_plural) for slug, model in ITEM_TYPES.items()}
 
@@ -52,6 +54,11 @@ class LabelledHit:
     hit: Hit
     focus_areas: list[tuple[str, str]]
     countries: list[tuple[str, str]]
+
+    @property
+    def matched_in(self) -> str:
+        """Where the search matched when no passage shows it: "title, tags"."""
+        return ", ".join(str(MATCHED_IN_LABELS.get(name, name)) for name in self.hit.matched_in)
 
 
 @dataclass

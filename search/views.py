@@ -60,6 +60,7 @@ def _as_json(request, page: SearchPage) -> dict:
                 "type": labelled.hit.type,
                 "summary": labelled.hit.summary,
                 "highlights": labelled.hit.highlights,
+                "matched_in": labelled.hit.matched_in,
                 "language": labelled.hit.language,
                 "date": labelled.hit.publication_date.isoformat(),
                 "focus_areas": [{"value": value, "label": label} for value, label in labelled.focus_areas],

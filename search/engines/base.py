@@ -25,6 +25,12 @@ class Hit:
     countries: list[str]
     # Passages of the item with the matched words wrapped in <mark>; HTML-escaped otherwise.
     highlights: list[str] = field(default_factory=list)
+    # Where else it matched (MATCHED_ELSEWHERE), said when no passage shows why it was found.
+    matched_in: list[str] = field(default_factory=list)
+
+
+# Fields a hit may match in that its passages do not show.
+MATCHED_ELSEWHERE = ("title", "tags", "partnership_title")
 
 
 @dataclass

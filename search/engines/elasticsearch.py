@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 from ..analysis import tokens
 from ..query import FACET_FIELDS, FACETS, Alternative, ParsedText, SearchQuery
 from ..spelling import MIN_TYPO_LENGTH, allowed_edits
-from .base import EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
+from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
 from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition, new_version
 
 logger = logging.getLogger(__name__)
@@ -134,6 +134,9 @@ class ItemSearch(FacetedSearch):
         search = search.highlight_options(pre_tags=["<mark>"], post_tags=["</mark>"], encoder="html")
         for field in ("summary", "body"):
             search = search.highlight(field, matched_fields=[field, f"{field}.stemmed"], **HIGHLIGHT)
+        # Only whether they matched, to say where when the passages show nothing.
+        for field in MATCHED_ELSEWHERE:
+            search = search.highlight(field, type="unified", number_of_fragments=0)
         return search
 
     def count(self) -> int:
@@ -486,9 +489,12 @@ def _source(document: dict) -> dict:
 def _hit(hit) -> Hit:
     highlights = []
     meta = getattr(hit.meta, "highlight", None)
+    matched_in = []
     if meta is not None:
         for field in ("summary", "body"):
             highlights += list(getattr(meta, field, []))
+        if not highlights:
+            matched_in = [field for field in MATCHED_ELSEWHERE if getattr(meta, field, None)]
     return Hit(
         id=int(hit.id),
         title=hit.title,
@@ -500,4 +506,5 @@ def _hit(hit) -> Hit:
         focus_areas=list(hit.focus_areas),
         countries=list(hit.countries),
         highlights=highlights[:2],
+        matched_in=matched_in,
     )

@@ -77,6 +77,12 @@ def _pattern(text: str, language: str, marks: Marks) -> re.Pattern | None:
     return re.compile(rf"(?<![^\W_])(?:{'|'.join(parts)})(?![^\W_])")
 
 
+def matches(text: str, language: str, marks: Marks) -> bool:
+    """Whether the text holds something the search matched (a word, a stem, a whole phrase)."""
+    pattern = _pattern(text, language, marks)
+    return pattern is not None and pattern.search(text) is not None
+
+
 def _mark(passage: str, pattern: re.Pattern) -> str:
     out, position = [], 0
     for match in pattern.finditer(passage):

@@ -24,8 +24,8 @@ from ..analysis import stems_in_every_language
 from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
 from ..spelling import allowed_edits, is_vocabulary_word
 from ..variants import american
-from .base import EngineResults, FacetCount, Hit, SearchEngine, Suggestion
-from .highlight import Marks, highlight
+from .base import MATCHED_ELSEWHERE, EngineResults, FacetCount, Hit, SearchEngine, Suggestion
+from .highlight import Marks, highlight, matches
 from .tantivy_folder import WRITER_WAIT, IndexFolder
 from .tantivy_schema import (
     FOLDED_FIELDS,
@@ -112,6 +112,10 @@ class Vocabulary:
         found = process.extract(word, list(candidates), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4)
         found = sorted(((term, distance) for term, distance, _ in found), key=lambda p: (p[1], -candidates[p[0]]))
         return [term for term, _ in found[:limit]]
+
+
+def _matched_elsewhere(stored: dict, language: str, marks: Marks) -> list[str]:
+    return [name for name in MATCHED_ELSEWHERE if matches("\n".join(stored.get(name, [])), language, marks)]
 
 
 class TantivyEngine(SearchEngine):
@@ -363,6 +367,7 @@ class TantivyEngine(SearchEngine):
             return values.get(name, [default])[0]
 
         summary, language = first("summary"), first("language")
+        highlights = highlight(f"{summary}\n{first('body')}", language, marks) if marks else []
         return Hit(
             id=first("id"),
             title=first("title"),
@@ -373,7 +378,8 @@ class TantivyEngine(SearchEngine):
             publication_date=datetime.date.fromisoformat(first("publication_date")),
             focus_areas=values.get("focus_areas", []),
             countries=values.get("countries", []),
-            highlights=highlight(f"{summary}\n{first('body')}", language, marks) if marks else [],
+            highlights=highlights,
+            matched_in=[] if highlights or not marks else _matched_elsewhere(values, language, marks),
         )
 
     @staticmethod

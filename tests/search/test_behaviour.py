@@ -163,6 +163,12 @@ def test_an_item_whose_summary_answers_outranks_one_that_only_carries_the_word_a
         )
     response = client.get(API, {"q": "autoclave"}).json()
     assert [hit["title"] for hit in response["results"]] == ["Instruments ready on time", "Theatre rota"]
+    # Each hit shows why it was found: a marked passage, or where else it matched.
+    answers, tagged = response["results"]
+    assert answers["highlights"] and answers["matched_in"] == []
+    assert tagged["highlights"] == [] and tagged["matched_in"] == ["tags"]
+    page = client.get("/search/", {"q": "autoclave"}).content.decode()
+    assert "Found in its tags" in page
 
 
 def test_highlights_mark_matched_words_and_escape_the_rest(client, corpus, committed):

@@ -554,6 +554,9 @@ def test_the_search_request_is_exact(es, engine):
                     "order": "score",
                 }
                 for field in ("summary", "body")
+            }
+            | {
+                field: {"type": "unified", "number_of_fragments": 0} for field in ("title", "tags", "partnership_title")
             },
             "pre_tags": ["<mark>"],
             "post_tags": ["</mark>"],
@@ -574,6 +577,13 @@ def test_browsing_without_words_sorts_by_date_and_asks_for_no_highlights(es, eng
     assert body["sort"] == [{"publication_date": "asc"}, {"id": "asc"}]
     assert body["post_filter"] == {"terms": {"type": ["lesson"]}}
     assert body["aggs"]["_filter_type"]["filter"] == {"match_all": {}}
+
+
+def test_a_hit_that_matched_only_in_its_tags_says_so(es, engine):
+    found = {**hit(4, title="Theatre rota"), "highlight": {"tags": ["<mark>autoclave</mark>"]}}
+    es.answer("POST", "/esther-items/_search", search_answer([found]))
+    results = engine.search(SearchQuery(text="autoclave"), parse_text("autoclave"))
+    assert results.hits[0].highlights == [] and results.hits[0].matched_in == ["tags"]
 
 
 def test_answers_become_hits_and_facets(es, engine):
