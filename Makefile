@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup install test test-postgres lint format messages requirements bench clean
+.PHONY: run setup install test test-postgres lint format messages requirements bench bench-corpus clean
 
 run: setup  ## install, migrate, load the demo content, then serve on http://127.0.0.1:8000
 	@echo
@@ -65,6 +65,11 @@ bench: install  ## time searches and pages on a synthetic corpus of ITEMS items 
 	mkdir -p .bench
 	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/run.sqlite3" \
 		$(PY) manage.py benchmark --items $(ITEMS) --seed $(SEED) --write docs/PERFORMANCE.md
+
+bench-corpus: install  ## only build (or carry on building) the corpus of ITEMS items, at the lowest priority; log in .bench/
+	mkdir -p .bench
+	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/corpus-build.sqlite3" \
+		nice -n 19 $(PY) manage.py benchmark --items $(ITEMS) --seed $(SEED) --corpus-only >>.bench/corpus-$(ITEMS).log 2>&1
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache

@@ -4,7 +4,7 @@ served over plain HTTP on 127.0.0.1. Set DATABASE_URL to the benchmark's own fil
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, RATE_LIMITS
+from .base import DATABASES, RATE_LIMITS
 from .env import env_str
 
 DEBUG = False
@@ -18,13 +18,11 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1"
 if not env_str("DATABASE_URL"):
     raise RuntimeError("The benchmark needs DATABASE_URL: its own database, never the site's.")
 assert DATABASES["default"]  # noqa: S101 (parsed from DATABASE_URL by base)
-# The search's shared cache beside the benchmark's database, apart from the site's.
-if CACHES["search"]["BACKEND"].endswith("FileBasedCache"):  # with SEARCH_CACHE=database, its own table
-    CACHES["search"]["LOCATION"] = str(Path(DATABASES["default"]["NAME"]).parent / "search-cache")
-# The benchmark measures the database engine's machinery (search/benchmark/measure.py reads its
-# state); measuring tantivy there is the next step of issue 18. Its index, if chosen, stays here.
-SEARCH_ENGINE = env_str("SEARCH_ENGINE", "database")
-SEARCH_INDEX_DIR = Path(DATABASES["default"]["NAME"]).parent / "search-index"
+# The benchmark measures the tantivy engine. Each database file has its index beside it
+# (`run.sqlite3.search-index`, a corpus build's own scratch index), so a corpus building in the
+# background never shares an index, or its one writer, with a run.
+SEARCH_ENGINE = "tantivy"
+SEARCH_INDEX_DIR = Path(f"{DATABASES['default']['NAME']}.search-index")
 # One client address sends every request: limits stay in force (their cost is measured) but
 # high enough never to answer 429.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "1000000/m")

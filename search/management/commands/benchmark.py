@@ -50,9 +50,14 @@ class Command(BaseCommand):
         parser.add_argument("--repeats", type=int, default=5, help="timed runs of each URL after a warm-up")
         parser.add_argument("--cap", type=float, default=2.0, help="seconds allowed to one plain-Wagtail query")
         parser.add_argument("--load-seconds", type=float, default=20.0)
+        parser.add_argument(
+            "--corpus-only",
+            action="store_true",
+            help="build (or carry on building) the corpus of N items in .bench/, then stop: nothing is timed",
+        )
         parser.add_argument("--write", help="update this Markdown file's results for N items (docs/PERFORMANCE.md)")
 
-    def handle(self, *args, items, seed, repeats, cap, load_seconds, write, **options):
+    def handle(self, *args, items, seed, repeats, cap, load_seconds, corpus_only, write, **options):
         started = time.perf_counter()
         database = Path(settings.DATABASES["default"]["NAME"])
         if connection.vendor != "sqlite" or ".bench" not in database.parts:
@@ -72,6 +77,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"Building {corpus.name} (publishing {items} items through Wagtail)…")
             report.load = (*corpus_cache.build(corpus, items, seed, log=self.stdout.write), "built by this run")
+        if corpus_only:
+            return
         connection.close()
         corpus_cache.copy_to(corpus, database)
         call_command("migrate", verbosity=0)
