@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run setup install test test-postgres lint format messages requirements bench bench-corpus clean
+.PHONY: run setup install test test-postgres lint format messages requirements bench bench-corpus bench-engine clean
 
 run: setup  ## install, migrate, load the demo content, then serve on http://127.0.0.1:8000
 	@echo
@@ -65,6 +65,11 @@ bench: install  ## time searches and pages on a synthetic corpus of ITEMS items 
 	mkdir -p .bench
 	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/run.sqlite3" \
 		$(PY) manage.py benchmark --items $(ITEMS) --seed $(SEED) --write docs/PERFORMANCE.md
+
+bench-engine: install  ## the tantivy engine alone on ITEMS synthetic documents in a temporary folder (no Django pages); results into docs/PERFORMANCE.md
+	mkdir -p .bench
+	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/engine.sqlite3" \
+		$(PY) manage.py benchmark --engine-only --items $(ITEMS) --seed $(SEED) --write docs/PERFORMANCE.md
 
 bench-corpus: install  ## only build (or carry on building) the corpus of ITEMS items, at the lowest priority; log in .bench/
 	mkdir -p .bench
