@@ -24,7 +24,8 @@ from ..engines import get_engine
 class Timing:
     name: str
     samples: list[float] = field(default_factory=list)  # seconds
-    queries: int | None = None
+    queries: int | None = None  # the most SQL queries one of the repeated requests made
+    first_queries: int | None = None  # the most one of the first requests made
     capped: int = 0  # samples stopped at the time cap (their true time is longer)
     by_url: dict[str, list[float]] = field(default_factory=dict)  # repeated requests, per URL
     first: list[float] = field(default_factory=list)  # each URL's first request, not in `samples`
@@ -35,11 +36,12 @@ class Timing:
         return Timing(name, [sample for url in urls for sample in self.by_url[url]], self.queries)
 
     def first_requests(self, name: str) -> "Timing":
-        return Timing(name, list(self.first), self.queries)
+        return Timing(name, list(self.first), self.first_queries)
 
     def every_request(self, name: str) -> "Timing":
         """First requests and repeats together: every search counted."""
-        return Timing(name, [*self.first, *self.samples], self.queries)
+        counts = [count for count in (self.first_queries, self.queries) if count is not None]
+        return Timing(name, [*self.first, *self.samples], max(counts) if counts else None)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.samples)
@@ -82,18 +84,19 @@ class RequestTimer:
     def time_urls(self, name: str, urls: list[str]) -> Timing:
         """Each URL's first request (kept apart), then `repeats` more, one URL after the other."""
         timing = Timing(name)
-        counts = set()
+        counts, first_counts = set(), set()
         for url in urls:
             elapsed, queries = self.get(url)
             timing.first.append(elapsed)
             timing.first_by_url.setdefault(url, elapsed)
-            counts.add(queries)
+            first_counts.add(queries)
             for _ in range(self.repeats):
                 elapsed, queries = self.get(url)
                 timing.samples.append(elapsed)
                 timing.by_url.setdefault(url, []).append(elapsed)
                 counts.add(queries)
         timing.queries = max(counts) if counts else None
+        timing.first_queries = max(first_counts) if first_counts else None
         return timing
 
     def time_once(self, name: str, urls: list[str]) -> Timing:

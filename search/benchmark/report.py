@@ -26,6 +26,8 @@ def _target(name: str) -> str:
 
 
 def _times(ratio: float) -> str:
+    if ratio < 0.1:
+        return f"{ratio:.1g}×"
     return f"{ratio:.2f}×" if ratio < 10 else f"{ratio:.0f}×"
 
 
