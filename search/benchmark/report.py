@@ -118,6 +118,12 @@ class Report:
                 f"- Full index rebuild (`search_index rebuild`): {items:,} items in {seconds:.1f} s "
                 f"({items / seconds:.0f} items/s); the index takes {_size(size)} on disk."
             )
+        if self.floor_build:
+            documents, seconds, how = self.floor_build
+            lines.append(
+                f"- The raw FTS5 floor's own table (a separate SQLite file): {documents:,} documents in "
+                f"{seconds:.0f} s ({how})."
+            )
         if self.publication:
             title, seconds = self.publication
             lines.append(

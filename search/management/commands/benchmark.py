@@ -32,7 +32,7 @@ from search.benchmark.report import Report, floor_ratios
 from search.document_workers import usable_cores
 from search.documents import count_documents
 from search.engines import get_engine
-from search.query import parse_text
+from search.query import SearchQuery, parse_text
 from search.synonyms import synonym_map
 
 TANTIVY_VERSION = tantivy.__version__.split()[1].strip("v,")  # "tantivy v0.27.0, index_format v7"
@@ -141,14 +141,21 @@ class Command(BaseCommand):
         )
 
         self.stdout.write("Timing the plain Wagtail path, the engine alone and the raw FTS5 floor…")
+        self._compare(report, api, queries, floor_path, repeats, cap)
+        report.admin_search = self._admin_search(timer, cap)
+        if load_seconds > 0:
+            self.stdout.write(f"Loading gunicorn for {load_seconds:.0f} s…")
+            self._load(report, queries, load_seconds)
+
+        report.total_seconds = time.perf_counter() - started
+        self._finish(report, write)
+
+    def _compare(self, report: Report, api: Timing, queries, floor_path: Path, repeats: int, cap: float) -> None:
+        """The one-line texts: our first requests and repeats, the engine alone, plain Wagtail, raw FTS5."""
         texts = [params["q"] for _, params in queries if params.get("q") and len(params) == 1]
         urls = {text: url_with("/api/search/", {"q": text}) for text in texts}
-        ours = Timing(
-            "our search API, each search's first request after the rebuild",
-            [api.first_by_url[u] for u in urls.values()],
-        )
+        first = {text: api.first_by_url[url] for text, url in urls.items()}
         floor = fts5_floor.Floor(floor_path)
-        floor_texts = [text for text in texts for _ in range(repeats)]
         try:
             floor_timing = time_capped(
                 "raw FTS5 `bm25()` query, 10 ids", [floor.query(t) for t in texts], cap, repeats, floor.connection
@@ -156,7 +163,7 @@ class Command(BaseCommand):
         finally:
             floor.close()
         report.compare = [
-            ours,
+            Timing("our search API, each search's first request after the rebuild", list(first.values())),
             api.subset("our search API, repeated", list(urls.values())),
             self._engine_alone(texts, repeats),
             time_capped(
@@ -165,26 +172,21 @@ class Command(BaseCommand):
             floor_timing,
         ]
         if not floor_timing.capped:
-            report.ratios = floor_ratios({t: api.first_by_url[u] for t, u in urls.items()}, floor_timing, floor_texts)
-        report.admin_search = self._admin_search(timer, cap)
+            report.ratios = floor_ratios(first, floor_timing, [text for text in texts for _ in range(repeats)])
 
-        if load_seconds > 0:
-            self.stdout.write(f"Loading gunicorn for {load_seconds:.0f} s…")
-            mix = [url_with("/api/search/", p) for _, p in queries[::2]] + [
-                url_with("/search/", p) for _, p in queries[1::4]
-            ]
-            mix += [url_with("/api/search/autocomplete/", {"q": p}) for p in AUTOCOMPLETE_PREFIXES[::3]]
-            mix += [url for _, url in self._pages()] * 3
-            try:
-                report.load_test = run_load(mix, load_seconds, workers=2, clients=6)
-            except RuntimeError as error:  # the other figures still stand; say why this one is missing
-                report.load_error = str(error)
-            else:
-                sizes = ", ".join(f"{size:.0f}" for size in report.load_test.worker_megabytes)
-                report.memory.append(f"each gunicorn worker after the load, {sizes} MiB resident")
-
-        report.total_seconds = time.perf_counter() - started
-        self._finish(report, write)
+    def _load(self, report: Report, queries, seconds: float) -> None:
+        mix = [url_with("/api/search/", p) for _, p in queries[::2]] + [
+            url_with("/search/", p) for _, p in queries[1::4]
+        ]
+        mix += [url_with("/api/search/autocomplete/", {"q": p}) for p in AUTOCOMPLETE_PREFIXES[::3]]
+        mix += [url for _, url in self._pages()] * 3
+        try:
+            report.load_test = run_load(mix, seconds, workers=2, clients=6)
+        except RuntimeError as error:  # the other figures still stand; say why this one is missing
+            report.load_error = str(error)
+        else:
+            sizes = ", ".join(f"{size:.0f}" for size in report.load_test.worker_megabytes)
+            report.memory.append(f"each gunicorn worker after the load, {sizes} MiB resident")
 
     def _finish(self, report, write: str | None) -> None:
         self.stdout.write("\n" + report.markdown())
@@ -195,8 +197,6 @@ class Command(BaseCommand):
     @staticmethod
     def _engine_alone(texts: list[str], repeats: int) -> Timing:
         """The engine's own search (facets, highlights, "did you mean"), without Django's stack."""
-        from search.query import SearchQuery
-
         engine, synonyms = get_engine(), synonym_map()
         timing = Timing("the tantivy engine alone, repeated (`engine.search`: facets, highlights)")
         for text in texts:
