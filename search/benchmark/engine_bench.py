@@ -17,18 +17,20 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from knowledge.corpus.loader import FOCUS_WEIGHTS, LAST_DAY, MAX_PARTNERSHIPS, TYPE_WEIGHTS, item_words
 from knowledge.corpus.text import TextMaker
 from knowledge.corpus.words import SOUTH, TAGS
 
-from ..engines.tantivy_engine import TantivyEngine
+from ..engines import SearchEngine, get_engine
 from ..query import SearchQuery, parse_text
 from . import fts5_floor
 from .measure import Timing, index_bytes, resident_megabytes, time_capped
@@ -88,6 +90,18 @@ def synthetic_documents(items: int, seed: int) -> Iterator[dict]:
             "tags": sorted(rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3]))),
             "version": f"{seed}-{index}",
         }
+
+
+@contextmanager
+def tantivy_in(folder: Path) -> Iterator[SearchEngine]:
+    """A new tantivy engine on `folder`, as the settings choose it (whatever its module is called),
+    with nothing opened yet: as in a process that has just started."""
+    with override_settings(SEARCH_ENGINE="tantivy", SEARCH_INDEX_DIR=folder):
+        get_engine.cache_clear()
+        try:
+            yield get_engine()
+        finally:
+            get_engine.cache_clear()
 
 
 def search_query(params: dict) -> SearchQuery:
@@ -157,7 +171,7 @@ class EngineReport:
             "index in a temporary folder; no request, template, SQL or synonym is timed.",
             "",
             f"- Making the documents' text: {self.generated:.0f} s (not part of any rebuild below).",
-            f"- Indexing them into a new tantivy generation (`TantivyEngine.rebuild`, 2 indexing threads): "
+            f"- Indexing them into a new tantivy generation (the engine's `rebuild`, 2 indexing threads): "
             f"{seconds:.1f} s ({self.items / seconds:.0f} documents/s); the index takes {_size(size)} on disk. "
             "A full `search_index rebuild` also builds each document from the database "
             "(measured by `make bench`).",
@@ -206,11 +220,10 @@ def measure(
     with tempfile.TemporaryDirectory(prefix="engine-bench-", dir=directory) as scratch:
         folder = Path(scratch) / "index"
         log("Indexing them into tantivy…")
-        builder = TantivyEngine(folder)
-        started = time.perf_counter()
-        builder.rebuild((builder.prepare(document) for document in documents), lambda n: None)
-        report.rebuild = (time.perf_counter() - started, index_bytes(folder))
-        del builder
+        with tantivy_in(folder) as builder:
+            started = time.perf_counter()
+            builder.rebuild((builder.prepare(document) for document in documents), lambda n: None)
+            report.rebuild = (time.perf_counter() - started, index_bytes(folder))
 
         log("Building the FTS5 floor's table…")
         floor_path = Path(scratch) / "floor.sqlite3"
@@ -218,21 +231,21 @@ def measure(
         del documents
 
         log("Timing searches on a newly opened index…")
-        engine = TantivyEngine(folder)  # as a process that starts: nothing opened yet
         queries = search_queries()
-        searches = time_calls(
-            "search (`engine.search`: facets, highlights)",
-            [
-                (repr(params), lambda p=params: engine.search(search_query(p), parse_text(p.get("q", ""), {})))
-                for _, params in queries
-            ],
-            repeats,
-        )
-        prefixes = time_calls(
-            "autocomplete (`engine.autocomplete`)",
-            [(prefix, lambda p=prefix: engine.autocomplete(p)) for prefix in AUTOCOMPLETE_PREFIXES],
-            repeats,
-        )
+        with tantivy_in(folder) as engine:
+            searches = time_calls(
+                "search (`engine.search`: facets, highlights)",
+                [
+                    (repr(params), lambda p=params: engine.search(search_query(p), parse_text(p.get("q", ""), {})))
+                    for _, params in queries
+                ],
+                repeats,
+            )
+            prefixes = time_calls(
+                "autocomplete (`engine.autocomplete`)",
+                [(prefix, lambda p=prefix: engine.autocomplete(p)) for prefix in AUTOCOMPLETE_PREFIXES],
+                repeats,
+            )
         for timing in (searches, prefixes):
             report.timings += [
                 timing.every_request(f"{timing.name}, every call"),
