@@ -8,7 +8,7 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 # Links in the admin's e-mails and the superuser's sign-in hint follow HOST and PORT.
 export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run setup install test test-postgres lint format messages requirements bench eval clean
+.PHONY: run setup install test test-postgres lint format messages requirements bench bench-corpus bench-engine eval clean
 
 run: setup  ## install, migrate, load the demo content, then serve on http://$(HOST):$(PORT) (127.0.0.1:8000 unless given)
 	@echo
@@ -69,6 +69,16 @@ bench: install  ## time searches and pages on a synthetic corpus of ITEMS items 
 	mkdir -p .bench
 	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/run.sqlite3" \
 		$(PY) manage.py benchmark --items $(ITEMS) --seed $(SEED) --write docs/PERFORMANCE.md
+
+bench-engine: install  ## the tantivy engine alone on ITEMS synthetic documents in a temporary folder (no Django pages); results into docs/PERFORMANCE.md
+	mkdir -p .bench
+	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/engine.sqlite3" \
+		$(PY) manage.py benchmark --engine-only --items $(ITEMS) --seed $(SEED) --write docs/PERFORMANCE.md
+
+bench-corpus: install  ## only build (or carry on building) the corpus of ITEMS items, at the lowest priority; log in .bench/
+	mkdir -p .bench
+	DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.bench/corpus-build.sqlite3" \
+		nice -n 19 $(PY) manage.py benchmark --items $(ITEMS) --seed $(SEED) --corpus-only >>.bench/corpus-$(ITEMS).log 2>&1
 
 # A fresh database and index each run, so the figures always describe the current demo content.
 EVAL_ENV := DJANGO_SETTINGS_MODULE=config.settings.bench DATABASE_URL="sqlite:///$(CURDIR)/.eval/run.sqlite3" MEDIA_ROOT="$(CURDIR)/.eval/media"

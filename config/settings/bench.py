@@ -18,8 +18,11 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1"
 if not env_str("DATABASE_URL"):
     raise RuntimeError("The benchmark needs DATABASE_URL: its own database, never the site's.")
 assert DATABASES["default"]  # noqa: S101 (parsed from DATABASE_URL by base)
-SEARCH_ENGINE = env_str("SEARCH_ENGINE", "tantivy")
-SEARCH_INDEX_DIR = Path(DATABASES["default"]["NAME"]).parent / "search-index"
+# The benchmark measures the tantivy engine. Each database file has its index beside it
+# (`run.sqlite3.search-index`, a corpus build's own scratch index), so a corpus building in the
+# background never shares an index, or its one writer, with a run.
+SEARCH_ENGINE = "tantivy"
+SEARCH_INDEX_DIR = Path(f"{DATABASES['default']['NAME']}.search-index")
 # One client address sends every request: limits stay in force (their cost is measured) but
 # high enough never to answer 429.
 RATE_LIMITS = dict.fromkeys(RATE_LIMITS, "1000000/m")

@@ -83,8 +83,7 @@ def _build(path: Path, items: int, seed: int, log) -> tuple[float, int]:
     if partial.exists():
         log(f"Carrying on with {partial.name}, left by a build that was stopped.")
     else:
-        for leftover in partial.parent.glob(partial.name + "*"):
-            leftover.unlink()
+        remove_beside(partial)
         base = smaller_corpus(path, items, seed)
         if base is not None:
             log(f"Starting from {base.name}: its items are the first of this corpus.")
@@ -100,11 +99,20 @@ def _build(path: Path, items: int, seed: int, log) -> tuple[float, int]:
             seconds, published = seconds + float(run_seconds), published + int(run_items)
     partial.rename(path)
     runs.unlink(missing_ok=True)
+    remove_beside(partial)  # its scratch search index: every run rebuilds its own
     path.with_suffix(".seconds").write_text(f"{seconds:.1f} {published}\n")
     return seconds, published
 
 
+def remove_beside(database: Path) -> None:
+    """A database file and what lives beside it: its journal, its search index folder."""
+    for leftover in database.parent.glob(database.name + "*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
+
+
 def copy_to(path: Path, target: Path) -> None:
-    for leftover in target.parent.glob(target.name + "*"):
-        leftover.unlink()
+    remove_beside(target)
     shutil.copyfile(path, target)

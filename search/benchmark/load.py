@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .measure import Timing
+from .measure import Timing, children, resident_megabytes
 
 
 @dataclass
@@ -24,6 +24,7 @@ class LoadResult:
     failures: dict[str, int] = field(default_factory=dict)
     workers: int = 0
     clients: int = 0
+    worker_megabytes: list[float] = field(default_factory=list)  # each worker's resident memory after the run
 
     @property
     def requests(self) -> int:
@@ -80,7 +81,9 @@ def run_load(urls: list[str], seconds: float, workers: int, clients: int) -> Loa
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             connection.request("GET", url)
             connection.getresponse().read()
-        return _hammer(port, urls, seconds, workers, clients)
+        result = _hammer(port, urls, seconds, workers, clients)
+        result.worker_megabytes = [resident_megabytes(pid) for pid in children(process.pid)]
+        return result
     finally:
         process.terminate()
         process.wait(timeout=30)
