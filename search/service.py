@@ -1,7 +1,7 @@
 """The search every public surface shares: the page, the JSON API, feeds, exports, the library.
 
-It parses the text, applies the rules that are the same whatever the engine ("match every word,
-else some of them", "did you mean"), asks the engine, and dresses the engine's facet values with
+It parses the text, applies the rules that are the same whatever the engine ("most of the words,
+those with all first", "did you mean"), asks the engine, and dresses the engine's facet values with
 labels in the reader's language and their selected state.
 """
 
@@ -23,6 +23,8 @@ from .schema import FACETS
 from .spelling import corrected_text, words_to_check
 from .synonyms import synonym_map
 
+# "Did you mean" only for a search that found fewer items than this.
+SUGGEST_BELOW = 10
 MATCHED_IN_LABELS = {"title": _("title"), "tags": _("tags"), "partnership_title": _("partnership name")}
 # "Case studies", "Lessons learned", "Testimonials": the models' own names.
 TYPE_LABELS = {slug: capfirst(model._meta.verbose_name_plural) for slug, model in ITEM_TYPES.items()}
@@ -143,10 +145,6 @@ def _facets(query: SearchQuery, results: EngineResults, stored: dict[str, dict[s
 
 def parse(query: SearchQuery) -> ParsedText:
     return parse_text(query.text, synonym_map())
-
-
-# "Did you mean" only for a search that found fewer items than this.
-SUGGEST_BELOW = 10
 
 
 def most_words(clauses: int) -> int:
