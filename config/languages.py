@@ -86,6 +86,10 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
         return page
     if not _has_translated_tree(request, locale_id):
         return None
+    if request is not None and getattr(request, "_preloaded_translations", None) is None:
+        # A listing in French names many pages, the sitemap every page: one read of the locale's
+        # live pages per request, rather than one query per link.
+        request._preloaded_translations = {}
     preloaded = getattr(request, "_preloaded_translations", None)
     if preloaded is not None:
         if locale_id not in preloaded:
@@ -93,12 +97,6 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
             preloaded[locale_id] = {translation.translation_key: translation for translation in pages}
         return preloaded[locale_id].get(page.translation_key)
     return Page.objects.live().public().filter(translation_key=page.translation_key, locale_id=locale_id).first()
-
-
-def preload_translations(request: HttpRequest) -> None:
-    """For a request that names the translations of many pages (the sitemap): read each
-    locale's live pages once rather than once per page."""
-    request._preloaded_translations = {}
 
 
 def page_path_in(page: Page, language: str, request: HttpRequest | None = None) -> str | None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from config.absolute_urls import absolute_url
-from config.languages import in_language, interface_languages, language_versions, page_at, preload_translations
+from config.languages import in_language, interface_languages, language_versions, page_at
 
 
 def disallowed_paths() -> list[str]:
@@ -65,5 +65,4 @@ def switch_language(request) -> HttpResponseRedirect:
 @require_safe
 def sitemap(request) -> HttpResponse:
     """Wagtail's sitemap, each page with its hreflang alternates in every interface language."""
-    preload_translations(request)
     return wagtail_sitemap(request)

@@ -18,6 +18,7 @@ from rapidfuzz.distance import OSA
 
 from ..analysis import tokens
 from ..query import FACET_FIELDS, FACETS, Alternative, ParsedText, SearchQuery
+from ..schema import TEXT_FIELDS
 from ..spelling import MIN_TYPO_LENGTH, allowed_edits
 from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
 from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition, new_version
@@ -26,9 +27,18 @@ logger = logging.getLogger(__name__)
 
 BULK_CHUNK = 500
 FACET_SIZE = 100
-# Where a word may match, and how much each place counts: titles most, as in the database engine.
-SURFACE_FIELDS = ["title^4", "summary^2", "body", "partnership_title", "tags"]
-STEMMED_FIELDS = ["title.stemmed^4", "summary.stemmed^2", "body.stemmed"]
+
+
+def _weighted(name: str, boost: float) -> str:
+    return name if boost == 1 else f"{name}^{boost:g}"
+
+
+# Where a word may match, and how much each place counts (search/schema.py).
+SURFACE_FIELDS = [_weighted(field.name, field.boost) for field in TEXT_FIELDS]
+STEMMED_FIELDS = [_weighted(f"{field.name}.stemmed", field.boost) for field in TEXT_FIELDS if field.stemmed]
+# Typed words close together (at most this many words apart) weigh more.
+PROXIMITY_SLOP = 3
+PROXIMITY_FIELDS = [_weighted(field.name, field.boost) for field in TEXT_FIELDS if field.spelling]
 # The same edits as search/spelling.py: none under five letters, one up to seven, two beyond.
 FUZZINESS = f"AUTO:{MIN_TYPO_LENGTH},8"
 # Each fuzzy field expands a word into up to this many indexed terms, for every alternative of
@@ -88,9 +98,19 @@ def text_query(parsed: ParsedText, minimum: int | None):
         for clause in parsed.clauses
     ]
     if minimum is None or minimum >= len(clauses):
-        return Q("bool", must=clauses)
-    every = Q("constant_score", filter=Q("bool", must=clauses), boost=EVERY_WORD_BONUS)
-    return Q("bool", must=[Q("bool", should=clauses, minimum_should_match=minimum)], should=[every])
+        matching = [Q("bool", must=clauses)]
+        should = []
+    else:
+        matching = [Q("bool", should=clauses, minimum_should_match=minimum)]
+        should = [Q("constant_score", filter=Q("bool", must=clauses), boost=EVERY_WORD_BONUS)]
+    words = [clause.alternatives[0].words for clause in parsed.clauses]
+    if len(words) > 1 and all(len(typed) == 1 for typed in words):
+        # Proximity: scoring only, a phrase query with slack over the words as typed.
+        text = " ".join(typed[0] for typed in words)
+        should.append(Q("multi_match", query=text, type="phrase", slop=PROXIMITY_SLOP, fields=PROXIMITY_FIELDS))
+    if not should:
+        return matching[0]
+    return Q("bool", must=matching, should=should)
 
 
 class ItemSearch(FacetedSearch):

@@ -53,6 +53,9 @@ MIN_COMPOUND_PART = 3
 MAX_SPLITS = 2
 # "At least m of n clauses" as at most this many conjunctions (8 words: 28).
 MAX_COMBINATIONS = 40
+# Words typed together and found within this many words of each other weigh more, by this much.
+PROXIMITY_SLOP = 3
+PROXIMITY = 1.0
 # Added to the score of an item that matches every clause: above any BM25 sum.
 EVERY_WORD_BONUS = 1000.0
 REBUILD_PROGRESS_EVERY = 100
@@ -306,6 +309,25 @@ class TantivyEngine(SearchEngine):
         parts += [(Occur.Must, condition) for name, condition in filters.items() if name != leave_out]
         return Query.boolean_query(parts) if parts else Query.all_query()
 
+    def _closer_first(self, text: Query | None, parsed: ParsedText) -> Query | None:
+        """Proximity: items whose text has the typed words close together, in the order typed
+        (at most PROXIMITY_SLOP words apart), rank higher. Scoring only: it matches nothing the
+        text query does not."""
+        words = []
+        for clause in parsed.clauses:
+            folded = self.analysers.folded(" ".join(clause.alternatives[0].words))
+            if len(folded) != 1:
+                return text  # a phrase of its own already says where its words stand
+            words.append(folded[0])
+        if text is None or len(words) < 2:
+            return text
+        near = [
+            Query.boost_query(Query.phrase_query(self.schema, name, words, slop=PROXIMITY_SLOP), boost * PROXIMITY)
+            for name, boost in FOLDED_FIELDS.items()
+            if name in SPELLING_FIELDS
+        ]
+        return Query.boolean_query([(Occur.Must, text), *((Occur.Should, q) for q in near)])
+
     # Reading ---------------------------------------------------------------------------------
 
     def search(self, query: SearchQuery, parsed: ParsedText, minimum: int | None = None) -> EngineResults:
@@ -313,7 +335,8 @@ class TantivyEngine(SearchEngine):
         clauses = self._clauses(parsed, Vocabulary(searcher, self.analysers))
         filters = self._filters(query)
         text = self._text(clauses, minimum)
-        result = self._page(searcher, self._combined(text, filters), query, ranked=bool(clauses))
+        ranked = self._closer_first(text, parsed)
+        result = self._page(searcher, self._combined(ranked, filters), query, ranked=bool(clauses))
         marks = Marks(
             words={w for c in clauses for w in c.words},
             stems={s for c in clauses for s in c.stems},

@@ -129,6 +129,18 @@ def test_of_three_words_or_more_items_with_most_of_them_are_found_after_those_wi
     assert titles(client, q="hygiene audits") == ["Hand hygiene audits on surgical wards"]
 
 
+def test_items_with_the_words_close_together_rank_first(client, corpus, committed, library):
+    partnership = make_partnership(library, title="Lyon–Lomé partnership", slug="lyon-lome")
+    with committed():
+        make_case_study(
+            partnership,
+            title="Courier rota",
+            summary="Specimen transport to the district laboratory now runs daily and reaches every clinic on time.",
+        )
+        make_case_study(partnership, title="Ward rota", summary="A specimen, labels, gloves, forms and transport.")
+    assert titles(client, q="specimen transport") == ["Courier rota", "Ward rota"]
+
+
 def test_when_no_item_has_every_word_items_with_some_are_shown(client, corpus):
     response = client.get(API, {"q": "hygiene zzzzqqqq"}).json()
     assert response["relaxed"] is True
