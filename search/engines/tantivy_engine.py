@@ -44,6 +44,7 @@ from .tantivy_schema import (
 FUZZY_WEIGHT = 0.5  # a typo costs relevance: exact and stemmed matches rank above fuzzy ones
 FACET_SIZE = 1000
 MORE_LIKE_THIS_TERMS = 12
+MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
 # Words in more than this share of the items say nothing about an item (as in the database engine).
 MORE_LIKE_THIS_COMMON = 0.3
 AUTOCOMPLETE_MIN_PREFIX = 2
@@ -462,4 +463,10 @@ class TantivyEngine(SearchEngine):
             min_word_length=4,
         )
         query = Query.boolean_query([(Occur.Must, like), (Occur.MustNot, self._term("id", item_id))])
-        return [searcher.doc(address).get_first("id") for _score, address in searcher.search(query, limit=limit).hits]
+        # Equal scores come back in the order of the index's segments, which background merges
+        # change: ties go to the newer id, so a page's related items stay the same.
+        hits = searcher.search(query, limit=limit + MORE_LIKE_THIS_TIES).hits
+        ranked = sorted(
+            ((round(score, 3), searcher.doc(address).get_first("id")) for score, address in hits), reverse=True
+        )
+        return [pk for _score, pk in ranked[:limit]]
