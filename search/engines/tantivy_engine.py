@@ -49,6 +49,7 @@ MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
 MORE_LIKE_THIS_COMMON = 0.3
 AUTOCOMPLETE_MIN_PREFIX = 2
 SYNONYM_WEIGHT = 0.8
+ALTERNATIVES_TIE_BREAKER = 0.1  # what the other matching alternatives of a clause add
 # A joined word is tried as two words of three letters or more, at most two ways.
 MIN_COMPOUND_PART = 3
 MAX_SPLITS = 2
@@ -238,12 +239,13 @@ class TantivyEngine(SearchEngine):
     def _clause(self, clause: Clause, vocabulary: Vocabulary) -> ClauseQuery | None:
         """Any of the clause's alternatives (the word or phrase typed, or a synonym)."""
         out = ClauseQuery(Query.empty_query())
-        queries: list[Query] = []
+        per_alternative: list[Query] = []
         for position, alternative in enumerate(clause.alternatives):
             # The words as typed count most; a synonym (often another language's) a little less.
             weight = 1.0 if position == 0 else SYNONYM_WEIGHT
             typed = " ".join(alternative.words)
             words = self.analysers.folded(typed)
+            queries: list[Query] = []
             if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
                 queries += self._phrase(words, out, weight)
                 if len(alternative.words) == 1:  # one hyphenated word: its joined form too
@@ -252,9 +254,13 @@ class TantivyEngine(SearchEngine):
                 queries += self._word(typed, words[0], vocabulary, out, weight)
                 for split in self._split(words[0], vocabulary):
                     queries += self._phrase(split, out, weight)
-        if not queries:
+            if queries:
+                per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
+        if not per_alternative:
             return None
-        out.query = Query.boolean_query([(Occur.Should, q) for q in queries])
+        # The best-matching alternative counts, not the sum of them all: an item that names a
+        # concept in three of the vocabulary's forms must not outrank one in the words typed.
+        out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
         return out
 
     def _filters(self, query: SearchQuery) -> dict[str, Query]:
