@@ -109,6 +109,11 @@ class SearchEngine(ABC):
         document can be spread over the cores; the result must pickle."""
         return document
 
+    def leftovers(self) -> list[str]:
+        """Index storage of this engine that nothing reads any more (`search_index check` lists
+        it). None by default: tantivy removes an abandoned generation itself."""
+        return []
+
     @abstractmethod
     def rebuild(self, prepared: Iterable, progress: Callable[[int], None]) -> None:
         """Index everything afresh from `prepare`'s results; readers see the old index until the

@@ -129,15 +129,14 @@ def test_of_three_words_or_more_items_with_most_of_them_are_found_after_those_wi
     assert titles(client, q="hygiene audits") == ["Hand hygiene audits on surgical wards"]
 
 
-def test_items_with_the_words_close_together_rank_first(client, corpus, committed, library):
-    partnership = make_partnership(library, title="Lyon–Lomé partnership", slug="lyon-lome")
+def test_items_with_the_words_close_together_rank_first(client, corpus, committed, lome):
     with committed():
         make_case_study(
-            partnership,
+            lome,
             title="Courier rota",
             summary="Specimen transport to the district laboratory now runs daily and reaches every clinic on time.",
         )
-        make_case_study(partnership, title="Ward rota", summary="A specimen, labels, gloves, forms and transport.")
+        make_case_study(lome, title="Ward rota", summary="A specimen, labels, gloves, forms and transport.")
     assert titles(client, q="specimen transport") == ["Courier rota", "Ward rota"]
 
 
@@ -147,11 +146,16 @@ def test_when_no_item_has_every_word_items_with_some_are_shown(client, corpus):
     assert response["total"] == 2
 
 
-def test_a_search_in_one_language_finds_items_in_another_after_those_in_its_own(client, corpus, committed, library):
-    partnership = make_partnership(library, title="Lyon–Lomé partnership", slug="lyon-lome")
+@pytest.fixture
+def lome(library):
+    """A partnership of its own for the items a ranking test adds to the corpus."""
+    return make_partnership(library, title="Lyon–Lomé partnership", slug="lyon-lome")
+
+
+def test_a_search_in_one_language_finds_items_in_another_after_those_in_its_own(client, corpus, committed, lome):
     with committed():
         make_case_study(
-            partnership,
+            lome,
             title="L'hygiène des mains au bloc opératoire",
             summary="Les audits d'hygiène des mains ont doublé l'observance.",
             language="fr",
@@ -163,13 +167,12 @@ def test_a_search_in_one_language_finds_items_in_another_after_those_in_its_own(
 
 
 def test_an_item_whose_summary_answers_outranks_one_that_only_carries_the_word_as_a_tag(
-    client, corpus, committed, library
+    client, corpus, committed, lome
 ):
-    partnership = make_partnership(library, title="Lyon–Lomé partnership", slug="lyon-lome")
     with committed():
-        make_case_study(partnership, title="Theatre rota", summary="A new rota.", tags=["autoclave"])
+        make_case_study(lome, title="Theatre rota", summary="A new rota.", tags=["autoclave"])
         make_case_study(
-            partnership,
+            lome,
             title="Instruments ready on time",
             summary="Every autoclave cycle is logged and checked before the first operation.",
         )

@@ -103,7 +103,7 @@ class Command(BaseCommand):
         if waiting:
             self.stdout.write(f"{waiting} updates waiting in the queue.")
         # Elasticsearch: indexes a rebuild or a first write that died left behind, no alias on them.
-        leftovers = engine.leftovers() if hasattr(engine, "leftovers") else []
+        leftovers = engine.leftovers()
         if leftovers:
             self.stdout.write(
                 f"{len(leftovers)} indexes that no alias points to (left by a rebuild that died): "
