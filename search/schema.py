@@ -65,3 +65,14 @@ FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
 
 # Kept with each document, not searched: what a hit shows and what `search_index check` compares.
 STORED_FIELDS = ("url", "publication_date", "version")
+
+# Ranking rules both engines apply (search/service.py decides how many words must match).
+# The words as typed count most; a synonym (often another language's word) a little less.
+SYNONYM_WEIGHT = 0.8
+# A clause's best-matching alternative counts, plus this share of each other one that matches:
+# an item naming a concept in three of the vocabulary's forms must not outrank one in the words typed.
+ALTERNATIVES_TIE_BREAKER = 0.1
+# Typed words found within this many words of each other, in the order typed, weigh more.
+PROXIMITY_SLOP = 3
+# Added to the score of an item that matches every clause: above any BM25 sum.
+EVERY_WORD_BONUS = 1000.0

@@ -17,8 +17,8 @@ from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from rapidfuzz.distance import OSA
 
 from ..analysis import tokens
-from ..query import FACET_FIELDS, FACETS, Alternative, ParsedText, SearchQuery
-from ..schema import TEXT_FIELDS
+from ..query import FACET_FIELDS, FACETS, Alternative, Clause, ParsedText, SearchQuery
+from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, SYNONYM_WEIGHT, TEXT_FIELDS
 from ..spelling import MIN_TYPO_LENGTH, allowed_edits
 from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
 from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition, new_version
@@ -36,8 +36,6 @@ def _weighted(name: str, boost: float) -> str:
 # Where a word may match, and how much each place counts (search/schema.py).
 SURFACE_FIELDS = [_weighted(field.name, field.boost) for field in TEXT_FIELDS]
 STEMMED_FIELDS = [_weighted(f"{field.name}.stemmed", field.boost) for field in TEXT_FIELDS if field.stemmed]
-# Typed words close together (at most this many words apart) weigh more.
-PROXIMITY_SLOP = 3
 PROXIMITY_FIELDS = [_weighted(field.name, field.boost) for field in TEXT_FIELDS if field.spelling]
 # The same edits as search/spelling.py: none under five letters, one up to seven, two beyond.
 FUZZINESS = f"AUTO:{MIN_TYPO_LENGTH},8"
@@ -86,17 +84,22 @@ def _alternative_queries(alternative: Alternative) -> list:
     return matches
 
 
-# Added to the score of an item that matches every clause: above any BM25 sum.
-EVERY_WORD_BONUS = 1000.0
+def _clause_query(clause: Clause):
+    """Any of the clause's alternatives (the word or phrase typed, or a synonym): the best match
+    counts, the others add a little (a dis_max, as the tantivy engine scores a clause)."""
+    alternatives = []
+    for position, alternative in enumerate(clause.alternatives):
+        weight = {} if position == 0 else {"boost": SYNONYM_WEIGHT}
+        alternatives.append(Q("bool", should=_alternative_queries(alternative), minimum_should_match=1, **weight))
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return Q("dis_max", queries=alternatives, tie_breaker=ALTERNATIVES_TIE_BREAKER)
 
 
 def text_query(parsed: ParsedText, minimum: int | None):
     """One bool clause per word or phrase the user typed, each satisfied by any of its synonyms;
     at least `minimum` of them (None: all), the items matching all of them first."""
-    clauses = [
-        Q("bool", should=[q for alt in clause.alternatives for q in _alternative_queries(alt)], minimum_should_match=1)
-        for clause in parsed.clauses
-    ]
+    clauses = [_clause_query(clause) for clause in parsed.clauses]
     if minimum is None or minimum >= len(clauses):
         matching = [Q("bool", must=clauses)]
         should = []

@@ -22,6 +22,7 @@ from tantivy import Occur, Order, Query
 
 from ..analysis import stems_in_every_language
 from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
+from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, SYNONYM_WEIGHT
 from ..spelling import allowed_edits, is_vocabulary_word
 from ..variants import american
 from .base import MATCHED_ELSEWHERE, EngineResults, FacetCount, Hit, SearchEngine, Suggestion
@@ -48,18 +49,13 @@ MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
 # Words in more than this share of the items say nothing about an item (as in the database engine).
 MORE_LIKE_THIS_COMMON = 0.3
 AUTOCOMPLETE_MIN_PREFIX = 2
-SYNONYM_WEIGHT = 0.8
-ALTERNATIVES_TIE_BREAKER = 0.1  # what the other matching alternatives of a clause add
 # A joined word is tried as two words of three letters or more, at most two ways.
 MIN_COMPOUND_PART = 3
 MAX_SPLITS = 2
 # "At least m of n clauses" as at most this many conjunctions (8 words: 28).
 MAX_COMBINATIONS = 40
-# Words typed together and found within this many words of each other weigh more, by this much.
-PROXIMITY_SLOP = 3
+# How much more proximity (search/schema.py PROXIMITY_SLOP) weighs than the field's own boost.
 PROXIMITY = 1.0
-# Added to the score of an item that matches every clause: above any BM25 sum.
-EVERY_WORD_BONUS = 1000.0
 REBUILD_PROGRESS_EVERY = 100
 
 
@@ -241,7 +237,6 @@ class TantivyEngine(SearchEngine):
         out = ClauseQuery(Query.empty_query())
         per_alternative: list[Query] = []
         for position, alternative in enumerate(clause.alternatives):
-            # The words as typed count most; a synonym (often another language's) a little less.
             weight = 1.0 if position == 0 else SYNONYM_WEIGHT
             typed = " ".join(alternative.words)
             words = self.analysers.folded(typed)
@@ -258,8 +253,6 @@ class TantivyEngine(SearchEngine):
                 per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
         if not per_alternative:
             return None
-        # The best-matching alternative counts, not the sum of them all: an item that names a
-        # concept in three of the vocabulary's forms must not outrank one in the words typed.
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
         return out
 
