@@ -1,11 +1,15 @@
 """Passages of an item that show why it matched, matched words wrapped in <mark>."""
 
+import bisect
 import re
+import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape  # what django.utils.html.escape does, without its lazy-string wrapper
 
 from ..analysis import TOKEN, fold, stems
-from ..variants import CHANGED_STARTS, american
+from ..schema import DEFAULT_LANGUAGE, LANGUAGES
+from ..variants import american
 
 # A sentence ends at . ! ? followed by a space or the end: "1.5 million" and "hiv.org" stay whole.
 SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+[.!?]*")
@@ -14,6 +18,8 @@ PASSAGE_LENGTH = 220
 # Passages come from the first characters of a long text when they match there: the whole of a
 # 3,000-word item costs ten times as much to scan, for each of a page's hits.
 WINDOW = 6000
+# Distinct tokens (as written) whose analysis each language keeps: a few MiB at most.
+TOKEN_CACHE = 100_000
 
 
 @dataclass(frozen=True)
@@ -30,28 +36,53 @@ class Marks:
         return bool(self.words or self.phrases)
 
 
-def _tokens_as_written(text: str, wanted: set[str], language: str, word_stems: set[str]) -> dict[str, str]:
-    """The text's distinct tokens, as written, that fold (or stem) to a wanted word: token -> the
-    word. Folding and stemming keep a word's first two letters, so a token starting otherwise (in
-    ASCII) is passed over unread."""
-    starts = {word[:2] for word in (*wanted, *word_stems)}
+class WrittenForms:
+    """The tokens met in items' text, as written, by what the index reads them as (folded, and
+    stemmed in one language after American spelling, as the stemmed fields are indexed). Words
+    repeat from item to item and search to search: each is analysed once per process, and the
+    tokens of a text that match a search are found by set intersections, not token by token."""
 
-    def may_match(token: str) -> bool:
-        start = token[:2].lower()
-        if start in starts or not start.isascii():
-            return True
-        return start in CHANGED_STARTS and american(token.lower())[:2] in starts
+    def __init__(self, language: str, limit: int = TOKEN_CACHE):
+        self.language, self.limit = language, limit
+        self.known: set[str] = set()
+        self.by_word: dict[str, set[str]] = defaultdict(set)
+        self.by_stem: dict[str, set[str]] = defaultdict(set)
+        self.lock = threading.Lock()  # web processes search from several threads
 
-    distinct = [token for token in set(TOKEN.findall(text)) if may_match(token)]
-    folded = [fold(token) for token in distinct]
-    stemmed = stems([american(word) for word in folded], language) if word_stems else folded
-    found = {}
-    for token, word, stem in zip(distinct, folded, stemmed, strict=True):
-        if word in wanted:
-            found[token] = word
-        elif stem in word_stems:
-            found[token] = stem
-    return found
+    def _learn(self, tokens: set[str]) -> None:
+        new = tokens - self.known
+        if not new:
+            return
+        if len(self.known) + len(new) > self.limit:  # a memory bound, not an eviction policy
+            self.known.clear(), self.by_word.clear(), self.by_stem.clear()
+        words = [fold(token) for token in new]
+        for token, word, stem in zip(new, words, stems([american(w) for w in words], self.language), strict=True):
+            self.by_word[word].add(token)
+            self.by_stem[stem].add(token)
+        self.known |= new
+
+    def matching(self, tokens: set[str], words: set[str], word_stems: set[str]) -> dict[str, str]:
+        """Of these tokens, those that fold to one of `words` or stem to one of `word_stems`:
+        token -> that word (or stem; the word wins)."""
+        found = {}
+        with self.lock:
+            self._learn(tokens)
+            for stem in word_stems:
+                if stem in self.by_stem:
+                    found.update(dict.fromkeys(tokens & self.by_stem[stem], stem))
+            for word in words:
+                if word in self.by_word:
+                    found.update(dict.fromkeys(tokens & self.by_word[word], word))
+        return found
+
+
+_FORMS = {language: WrittenForms(language) for language in LANGUAGES}
+
+
+def _tokens_as_written(distinct: set[str], wanted: set[str], language: str, word_stems: set[str]) -> dict[str, str]:
+    """Of the text's distinct tokens, as written, those that fold (or stem) to a wanted word:
+    token -> the word."""
+    return _FORMS.get(language, _FORMS[DEFAULT_LANGUAGE]).matching(distinct, wanted, word_stems)
 
 
 def _alternation(tokens) -> str:
@@ -62,12 +93,13 @@ def _pattern(text: str, language: str, marks: Marks) -> re.Pattern | None:
     """One pattern for everything to mark in this text: matched words, whole tokens only, and
     each phrase's words in order with only spaces or punctuation between them."""
     parts = []
-    words = _tokens_as_written(text, marks.words, language, marks.stems)
+    distinct = set(TOKEN.findall(text))
+    words = _tokens_as_written(distinct, marks.words, language, marks.stems)
     if words:
         parts.append(rf"(?:{_alternation(words)})")
     phrase_words = {word for phrase in marks.phrases for word in phrase}
     if phrase_words:
-        written = _tokens_as_written(text, phrase_words, language, set())
+        written = _tokens_as_written(distinct, phrase_words, language, set())
         for phrase in sorted(marks.phrases, key=len, reverse=True):
             forms = [[token for token, word in written.items() if word == part] for part in phrase]
             if all(forms):
@@ -117,12 +149,21 @@ def _passages(text: str, language: str, marks: Marks) -> list[str]:
     pattern = _pattern(text, language, marks)
     if pattern is None:
         return []
-    scored = []
-    for index, match in enumerate(SENTENCE.finditer(text)):
-        sentence = match.group(0)
-        hits = list(pattern.finditer(sentence))
-        if hits:
-            distinct = len({fold(m.group(0)) for m in hits})
-            scored.append((distinct, -index, index, sentence, hits[0].start()))
-    best = sorted(scored, reverse=True)[:MAX_PASSAGES]
-    return [_mark(_window(sentence, first), pattern) for *_, sentence, first in sorted(best, key=lambda s: s[2])]
+    # The matches over the whole text at once, then the sentences that hold them: most sentences
+    # of a long item hold none.
+    matches = [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    if not matches:
+        return []
+    sentences = [(m.start(), m.end()) for m in SENTENCE.finditer(text)]
+    starts = [start for start, _end in sentences]
+    in_sentence: dict[int, list[tuple[int, str]]] = {}
+    for start, end, written in matches:
+        index = bisect.bisect_right(starts, start) - 1
+        if index >= 0 and end <= sentences[index][1]:  # a phrase never runs on into the next sentence
+            in_sentence.setdefault(index, []).append((start - sentences[index][0], written))
+    scored = [
+        (len({fold(written) for _offset, written in hits}), -index, index, hits[0][0])
+        for index, hits in in_sentence.items()
+    ]
+    best = sorted(sorted(scored, reverse=True)[:MAX_PASSAGES], key=lambda s: s[2])
+    return [_mark(_window(text[slice(*sentences[index])], first), pattern) for *_, index, first in best]
