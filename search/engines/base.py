@@ -109,6 +109,11 @@ class SearchEngine(ABC):
         document can be spread over the cores; the result must pickle."""
         return document
 
+    def needs_rebuild(self) -> str | None:
+        """Why the index must be rebuilt before anything else can be written to it (the code
+        declares other fields than the index was built with), or None."""
+        return None
+
     def leftovers(self) -> list[str]:
         """Index storage of this engine that nothing reads any more (`search_index check` lists
         it). None by default: tantivy removes an abandoned generation itself."""

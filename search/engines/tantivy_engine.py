@@ -25,14 +25,16 @@ from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
 from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, SYNONYM_WEIGHT
 from ..spelling import allowed_edits, is_vocabulary_word
 from ..variants import american
-from .base import MATCHED_ELSEWHERE, EngineResults, FacetCount, Hit, SearchEngine, Suggestion
+from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
 from .highlight import Marks, highlight, matches
-from .tantivy_folder import WRITER_WAIT, IndexFolder
+from .tantivy_folder import WRITER_WAIT, IndexFolder, SchemaChanged
 from .tantivy_schema import (
     FOLDED_FIELDS,
     JOINED,
     JOINED_BOOST,
     LANGUAGES,
+    SET_FIELDS,
+    SET_SEPARATOR,
     SPELLING_FIELDS,
     STEMMED_FIELDS,
     Analysers,
@@ -44,6 +46,8 @@ from .tantivy_schema import (
 
 FUZZY_WEIGHT = 0.5  # a typo costs relevance: exact and stemmed matches rank above fuzzy ones
 FACET_SIZE = 1000
+# Distinct sets of values of a many-valued facet counted at most (tantivy's bucket limit is 65,000).
+SET_FACET_SIZE = 60_000
 MORE_LIKE_THIS_TERMS = 12
 MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
 # Words in more than this share of the items say nothing about an item (as in the database engine).
@@ -113,6 +117,12 @@ class Vocabulary:
         found = process.extract(word, list(candidates), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4)
         found = sorted(((term, distance) for term, distance, _ in found), key=lambda p: (p[1], -candidates[p[0]]))
         return [term for term, _ in found[:limit]]
+
+
+def _terms(field: str) -> dict:
+    if field in SET_FIELDS:  # every set of values held, however many: the counts must be exact
+        return {"terms": {"field": SET_FIELDS[field], "size": SET_FACET_SIZE}}
+    return {"terms": {"field": field, "size": FACET_SIZE}}
 
 
 def _matched_elsewhere(stored: dict, language: str, marks: Marks) -> list[str]:
@@ -328,6 +338,15 @@ class TantivyEngine(SearchEngine):
         ]
         return Query.boolean_query([(Occur.Must, text), *((Occur.Should, q) for q in near)])
 
+    def needs_rebuild(self) -> str | None:
+        try:
+            self.folder.index()
+        except SchemaChanged as changed:
+            return str(changed)
+        except EngineUnavailable:  # missing or unreadable: `check` and `update` say so themselves
+            return None
+        return None
+
     # Reading ---------------------------------------------------------------------------------
 
     def search(self, query: SearchQuery, parsed: ParsedText, minimum: int | None = None) -> EngineResults:
@@ -417,12 +436,18 @@ class TantivyEngine(SearchEngine):
         for leave_out, facets in groups:
             if not facets:
                 continue
-            aggregations = {facet: {"terms": {"field": FACET_FIELDS[facet], "size": FACET_SIZE}} for facet in facets}
+            aggregations = {facet: _terms(FACET_FIELDS[facet]) for facet in facets}
             answer = searcher.aggregate(TantivyEngine._combined(text, filters, leave_out), aggregations)
             for facet in facets:
-                found = [(str(b["key"]), b["doc_count"]) for b in answer.get(facet, {}).get("buckets", [])]
-                found.sort(key=lambda pair: (-pair[1], pair[0]))
-                counts[facet] = [FacetCount(value, count) for value, count in found if count]
+                found: Counter = Counter()
+                for bucket in answer.get(facet, {}).get("buckets", []):
+                    if FACET_FIELDS[facet] in SET_FIELDS:  # a set of values: each of them counts the items
+                        for value in bucket["key"].split(SET_SEPARATOR):
+                            found[value] += bucket["doc_count"]
+                    else:
+                        found[str(bucket["key"])] += bucket["doc_count"]
+                ordered = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))
+                counts[facet] = [FacetCount(value, count) for value, count in ordered[:FACET_SIZE] if count]
         return counts
 
     def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:

@@ -33,7 +33,7 @@ from pathlib import Path
 import tantivy
 
 from .base import EngineUnavailable
-from .tantivy_schema import Analysers, build_schema
+from .tantivy_schema import Analysers, build_schema, schema_fields
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,10 @@ WRITER_WAIT = 30.0  # seconds a writer waits for another one to finish
 UPDATE_HEAP = 32_000_000  # bytes; tantivy wants at least 15 MB per writer thread
 REBUILD_HEAP_PER_THREAD = 100_000_000
 REBUILD = "Run `manage.py search_index rebuild` to build it afresh."
+
+
+class SchemaChanged(EngineUnavailable):
+    """The live index was built with other fields than this code declares: only a rebuild mends it."""
 
 
 class IndexFolder:
@@ -90,6 +94,11 @@ class IndexFolder:
             index.searcher()  # reads every segment's metadata: a damaged one fails here, not mid-search
         except (ValueError, OSError) as error:
             raise EngineUnavailable(f"the search index in {path} cannot be read ({error}). {REBUILD}") from error
+        if schema_fields(index.schema) != schema_fields(build_schema()):
+            raise SchemaChanged(
+                f"the search index in {path} was built by an earlier version of the site, whose search "
+                f"fields differ from this one's. {REBUILD}"
+            )
         return index
 
     def searcher(self) -> tantivy.Searcher:

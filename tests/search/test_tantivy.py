@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import tantivy
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -286,6 +287,39 @@ def test_a_damaged_index_answers_503_check_says_rebuild_and_rebuild_mends_it(
     assert [hit["title"] for hit in client.get("/api/search/", {"q": "hygiene"}).json()["results"]] == [
         "Hand hygiene audits"
     ]
+    assert _check()[0] == 0
+
+
+def test_an_index_built_with_other_fields_answers_503_until_update_rebuilds_it(
+    client, site_engine, folder, partnership, caplog
+):
+    """After an upgrade that changes the index's fields: search says so (the rest of the site
+    works), `check` says to rebuild, and `update` (what `make setup` and a deployment run) does."""
+    item = make_case_study(partnership, title="Hand hygiene audits")
+    builder = tantivy.SchemaBuilder()  # an earlier version's index: its own, fewer fields
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("title", stored=True)
+    name = "gen-20250101T000000000000-0123abcd"
+    (folder / name).mkdir(parents=True)
+    old = tantivy.Index(builder.build(), path=str(folder / name))
+    writer = old.writer(heap_size=15_000_000, num_threads=1)
+    writer.commit()
+    writer.wait_merging_threads()
+    (folder / POINTER).write_text(name + "\n")
+    get_engine.cache_clear()
+
+    response = client.get("/api/search/", {"q": "hygiene"})
+    assert response.status_code == 503 and "unavailable" in response.json()["error"]
+    assert "earlier version of the site" in caplog.text  # the operator's log says why
+    assert client.get(partnership.url).status_code == 200
+    code, output = _check()
+    assert code == 1 and "earlier version" in output and "search_index rebuild" in output
+
+    out = io.StringIO()
+    call_command("search_index", "update", "--no-progress", "--workers", "1", stdout=out)
+    assert "Rebuilding it now" in out.getvalue() and "Indexed 1 items" in out.getvalue()
+    hits = client.get("/api/search/", {"q": "hygiene"}).json()["results"]
+    assert [hit["title"] for hit in hits] == [item.title]
     assert _check()[0] == 0
 
 

@@ -79,6 +79,11 @@ class Command(BaseCommand):
         return missing, stale, extra
 
     def run_update(self, engine) -> None:
+        reason = engine.needs_rebuild()
+        if reason:
+            self.stdout.write(f"{reason[0].upper()}{reason[1:]} Rebuilding it now.")
+            self.run_rebuild(engine)
+            return
         done, waiting = drain()
         missing, stale, extra = self._differences(engine)
         fixes = missing + stale
@@ -94,6 +99,9 @@ class Command(BaseCommand):
         )
 
     def run_check(self, engine) -> None:
+        reason = engine.needs_rebuild()
+        if reason:
+            raise CommandError(f"{reason[0].upper()}{reason[1:]}", returncode=1)
         missing, stale, extra = self._differences(engine)
         waiting = IndexQueueEntry.objects.count()
         for label, ids in (("missing", missing), ("stale", stale), ("not live, still indexed", extra)):
