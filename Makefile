@@ -36,14 +36,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 # The test settings, whatever DJANGO_SETTINGS_MODULE this Makefile exports for the other verbs
 # (pytest-django lets the environment win over pyproject.toml).
-# Two workers for the database tests (the machines have two cores); the browser tests share one
-# demo site, so they run in a single process.
+# Two workers for the database tests (the machines have two cores), each taking whole test files
+# (pyproject.toml), so that content built once per module is built once; the browser tests share
+# one demo site, so they run in a single process. The slowest steps are printed: docs/TESTING.md.
 test: install  ## the whole suite on SQLite; again on PostgreSQL when TEST_POSTGRES_URL is set
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n 2 -m "not browser"
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -n 2 -m "not browser" --durations=10
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest -m browser --durations=10
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== again on PostgreSQL"; \
-		DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n 2 -m "not browser" -p no:randomly; \
+		DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n 2 -m "not browser" -p no:randomly --durations=10; \
 	fi
 
 lint: install

@@ -1,8 +1,14 @@
 import shutil
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
+from django.test import TestCase
 from django.utils import translation
 
 from search.engines import get_engine
@@ -11,12 +17,26 @@ from tests.factories import make_case_study, make_lesson, make_library, make_par
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def _migrated_once(django_db_blocker):
+    """On SQLite, the test database is migrated once and copied after (tests/database_template.py)."""
+    from tests import database_template
+
+    if not database_template.enabled():
+        return None
+    once = database_template.MigratedOnce()
+    once.start()
+    return once
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrated_once, django_db_setup, django_db_blocker):
     """The site's address is the test client's host, as `make setup` makes it the server's: every
     absolute URL (built from the Wagtail site, config/absolute_urls.py) then reads http://testserver/."""
     from wagtail.models import Site
 
     with django_db_blocker.unblock():
+        if _migrated_once:
+            _migrated_once.finish()
         Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
 
 
@@ -68,16 +88,87 @@ def empty_search_index(tmp_path_factory):
     return folder
 
 
+T = TypeVar("T")
+
+
+class SharedContent:
+    """Content built once for a whole test module (see `build_once` and docs/TESTING.md).
+
+    It lives in a transaction opened at the first build and rolled back when the module ends, and
+    in a tantivy index of the module's own; each test still runs in a savepoint of that
+    transaction and on a copy of that index, so what one test writes never reaches the next."""
+
+    index_folder: Path | None = None  # the index the module's tests start from, while one is open
+
+    def __init__(self, django_db_blocker, folder: Path, empty_index: Path):
+        self._blocker = django_db_blocker
+        self._folder = folder
+        self._empty_index = empty_index
+        self._stack: ExitStack | None = None
+
+    def __call__(self, build: Callable[[], T]) -> T:
+        """Run `build` in the module's transaction, as if each of its writes had committed: the
+        search queue drains into the module's index, as it does after a real publish."""
+        from search.engines import get_engine
+
+        if self._stack is None:
+            self._open()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            result = build()
+        get_engine.cache_clear()  # tests open the index afresh, on their own copy
+        return result
+
+    def _open(self) -> None:
+        from django.test.utils import override_settings
+
+        from search.engines import get_engine
+
+        self._stack = ExitStack()
+        self._stack.enter_context(self._blocker.unblock())
+        self._stack.enter_context(transaction.atomic())
+        if settings.SEARCH_ENGINE == "tantivy":
+            shutil.copytree(self._empty_index, self._folder)
+            self._stack.enter_context(override_settings(SEARCH_INDEX_DIR=self._folder))
+            SharedContent.index_folder = self._folder
+        get_engine.cache_clear()
+
+    def close(self) -> None:
+        from search.engines import get_engine
+
+        if self._stack is None:
+            return
+        SharedContent.index_folder = None
+        transaction.set_rollback(True)
+        self._stack.close()
+        get_engine.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def build_once(django_db_setup, django_db_blocker, tmp_path_factory, empty_search_index):
+    """`build_once(make)` runs `make()` once for the module and returns what it made: for module
+    fixtures whose content every test of the module may see (docs/TESTING.md)::
+
+        @pytest.fixture(scope="module")
+        def catalogue(build_once):
+            return build_once(lambda: [make_case_study(make_partnership()) for _ in range(20)])
+
+    Tests still ask for `db` (or carry `django_db`); keep transactional tests out of such modules."""
+    folder = tmp_path_factory.mktemp("shared-search-index") / "index"
+    shared = SharedContent(django_db_blocker, folder, empty_search_index)
+    yield shared
+    shared.close()
+
+
 @pytest.fixture(autouse=True)
 def search_index_of_its_own(request):
-    """With the tantivy engine, each test starts with an empty index in a folder of its own: the
-    index, unlike the database, is not rolled back after a test, and ids come back in the next
-    test's database."""
+    """With the tantivy engine, each test starts with an index in a folder of its own: empty, or a
+    copy of what its module built once (`build_once`). The index, unlike the database, is not
+    rolled back after a test, and ids come back in the next test's database."""
     if settings.SEARCH_ENGINE != "tantivy":
         yield
         return
     folder = request.getfixturevalue("tmp_path") / "search-index"
-    shutil.copytree(request.getfixturevalue("empty_search_index"), folder)
+    shutil.copytree(SharedContent.index_folder or request.getfixturevalue("empty_search_index"), folder)
     previous = settings.SEARCH_INDEX_DIR
     settings.SEARCH_INDEX_DIR = folder
     get_engine.cache_clear()

@@ -1,8 +1,10 @@
 """Real Chromium (Debian's /usr/bin/chromium) driven by Playwright against the real demo site:
 a temporary SQLite database, `migrate` and `load_demo` run as a user would, and the server
-started as its own process."""
+started as its own process, once for all browser tests (`demo_site`). The database starts as the
+migrated copy the database tests saved (tests/database_template.py) when there is one."""
 
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -57,8 +59,19 @@ def _wait_until_up(url: str, process: subprocess.Popen, seconds: int = 60) -> No
     raise RuntimeError(f"the server did not answer {url} within {seconds} s")
 
 
+def _migrated_template() -> Path | None:
+    """The migrated database tests/database_template.py saved for this code, if any."""
+    from tests import database_template
+
+    if not database_template.enabled():
+        return None
+    template = database_template.template_path()
+    return template if template.exists() else None
+
+
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory):
+    """The demo site, served for every browser test of the run (one server, one database)."""
     workdir = tmp_path_factory.mktemp("demo-site")
     database = workdir / "db.sqlite3"
     port = _free_port()
@@ -75,6 +88,9 @@ def demo_site(tmp_path_factory):
         "WAGTAILADMIN_BASE_URL": url,
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
+    migrated = _migrated_template()
+    if migrated:  # the database the other tests migrated from scratch: `migrate` then has nothing to do
+        shutil.copyfile(migrated, database)
     commands = (
         ["migrate", "--noinput", "-v0"],
         ["set_site_address", "127.0.0.1", str(port)],  # as `make setup` does from HOST and PORT

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.factories import make_case_study
+from tests.factories import make_case_study, make_library, make_partnership
 
 pytestmark = pytest.mark.django_db
 ALPHABET = (
@@ -22,14 +22,21 @@ ALPHABET = (
 )
 
 
-@pytest.fixture
-def indexed(library, django_capture_on_commit_callbacks):
-    from tests.factories import make_partnership
+@pytest.fixture(scope="module")
+def indexed_once(build_once):
+    """Three published, indexed items, built once for the module (every test only reads)."""
 
-    with django_capture_on_commit_callbacks(execute=True):
-        partnership = make_partnership(library)
+    def build() -> None:
+        partnership = make_partnership(make_library())
         for n in range(3):
             make_case_study(partnership, title=f"Item {n} about infection prevention and control")
+
+    build_once(build)
+
+
+@pytest.fixture
+def indexed(indexed_once, db):
+    pass
 
 
 def test_three_hundred_random_strings_never_break_search(client, indexed):
