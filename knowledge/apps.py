@@ -11,8 +11,8 @@ class KnowledgeConfig(AppConfig):
         from . import signals  # noqa: F401
         from .oai import signals as oai_signals  # noqa: F401
         from .publishing import images
-        from .publishing.alliance import ensure_publishing_setup
         from .publishing.notifications import replace_wagtail_approval_notifier
+        from .publishing.setup import ensure_publishing_setup
 
         # Renditions of a partnership's images not yet public go where only the site serves them.
         images.install()
