@@ -22,8 +22,6 @@ from .publishing.permissions import visible_in_choosers
 from .publishing.plain_words import submit_for_review
 from .selectors import partnership_items
 
-hardening.install()
-
 
 class TaxonomyViewSet(SnippetViewSet):
     # Small tables, partly seeded by migrations (never indexed): search them with the ORM.

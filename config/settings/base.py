@@ -167,8 +167,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Partners sign in with the username their invitation names, or the address it went to.
 WAGTAILADMIN_USER_LOGIN_FORM = "knowledge.publishing.plain_words.UsernameOrEmailLoginForm"
-# The admin's page search: Wagtail's database backend, without its per-save full-table pass on SQLite.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.admin_search_backend"}}
+# The admin's page search: Wagtail's database backend, made to scale on SQLite (config/wagtail_compat.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "config.wagtail_compat"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # Uploads ---------------------------------------------------------------------------------------
