@@ -47,9 +47,10 @@ test: install  ## the whole suite on SQLite; again on PostgreSQL when TEST_POSTG
 		DJANGO_SETTINGS_MODULE=config.settings.test DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest -n 2 -m "not browser" -p no:randomly --durations=10; \
 	fi
 
-lint: install
+lint: install  ## ruff, and the import contracts in pyproject.toml (layers point one way, no loops)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -17,6 +17,8 @@ from django.utils import translation
 from django.utils.translation import get_language_from_path, get_language_info
 from wagtail.models import Locale, Page, Site
 
+from .absolute_urls import site_root_url
+
 
 def interface_languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
@@ -134,8 +136,6 @@ class ReaderLanguagePageMixin:
 def alternates(page: Page, request: HttpRequest | None, suffix: str = "") -> list[dict[str, str]]:
     """The sitemap's ``hreflang`` alternates of a page (or of its route `suffix`), x-default first
     being the default language's address."""
-    from .absolute_urls import site_root_url
-
     root = site_root_url(request)
     found = []
     for code in interface_languages():

@@ -11,6 +11,16 @@ from wagtail.search import index
 
 from config.languages import FallBackToDefaultTreeMixin, ReaderLanguagePageMixin
 from knowledge.blocks import PageBodyBlock
+from knowledge.content_version import cached_until_content_changes
+from knowledge.models import KnowledgeItemPage, LibraryIndexPage, TestimonialPage
+from knowledge.selectors import (
+    featured_testimonials,
+    focus_areas_with_counts,
+    home_figures,
+    live_pages_of_type,
+    published_items,
+    with_card_data,
+)
 
 
 class HomePage(FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, Page):
@@ -33,17 +43,6 @@ class HomePage(FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from knowledge.content_version import cached_until_content_changes
-        from knowledge.models import KnowledgeItemPage, LibraryIndexPage, TestimonialPage
-        from knowledge.selectors import (
-            featured_testimonials,
-            focus_areas_with_counts,
-            home_figures,
-            live_pages_of_type,
-            published_items,
-            with_card_data,
-        )
-
         context = super().get_context(request, *args, **kwargs)
         # A translation of the home page (its intro, its choice of features) shows the library
         # of the default language's tree, where the partnerships and their items are.

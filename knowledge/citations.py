@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from config.absolute_urls import site_root_url
+from home.models import SiteSettings
 
 from .models import CaseStudyAuthor, CaseStudyPage, Country, FocusArea, Institution, KnowledgeItemPage
 
@@ -68,8 +69,6 @@ class CitationSource:
 
     @classmethod
     def for_request(cls, request: HttpRequest) -> "CitationSource":
-        from home.models import SiteSettings
-
         return cls(
             publisher=SiteSettings.publisher_for(request),
             base_url=site_root_url(request),

@@ -10,6 +10,7 @@ from wagtail.images.models import SourceImageIOError
 from wagtail.models import Site
 
 from config.absolute_urls import absolute_url
+from home.models import SiteSettings
 
 from .models import CaseStudyPage, Country, FocusArea, KnowledgeItemPage, PartnershipPage
 
@@ -182,8 +183,6 @@ def _library_url(page: KnowledgeItemPage, request) -> str:
 
 def item_metadata(page: KnowledgeItemPage, request) -> ItemMetadata:
     """Everything the meta tags and JSON-LD say about one item, in a fixed number of queries."""
-    from home.models import SiteSettings
-
     site = Site.find_for_request(request)
     site_name = (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
     partnership_url = ""

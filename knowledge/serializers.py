@@ -1,6 +1,7 @@
 """How knowledge items' taxonomy reads in the API (/api/v2/pages/): slugs and codes with their names."""
 
 from rest_framework import serializers
+from wagtail.models import Page
 
 
 class FocusAreasField(serializers.Field):
@@ -85,12 +86,10 @@ class CaseStudyLinksField(serializers.Field):
     """The case studies a lesson draws on, live ones only."""
 
     def to_representation(self, manager):
-        from .models import CaseStudyPage
-
         request = self.context.get("request")
         links = list(manager.select_related("case_study"))
         public = set(
-            CaseStudyPage.objects.live()
+            Page.objects.live()
             .public()
             .filter(pk__in=[link.case_study_id for link in links])
             .values_list("pk", flat=True)

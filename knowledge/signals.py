@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from wagtail.signals import post_page_move
 
 from .models import KnowledgeItemPage, PartnerGroup, PartnershipPage
+from .publishing.partners import ensure_partner_group
 
 
 @receiver(post_page_move)
@@ -21,8 +22,6 @@ def keep_partner_group(sender, instance, raw=False, **kwargs) -> None:
     """Every partnership has its partner group, named after its current title."""
     if raw:  # fixtures
         return
-    from .publishing.partners import ensure_partner_group
-
     ensure_partner_group(instance)
 
 

@@ -10,15 +10,17 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import views
 from .models import Country, FocusArea, Institution, MemberAgency, Person
+from .models.items import ITEM_CITATION_HOOK, ITEM_PAGE_CONTEXT_HOOK
+from .models.partnerships import PARTNERSHIP_PAGE_CONTEXT_HOOK
 from .publishing import feedback, hardening
 from .publishing.dashboard import add_partner_items_panel
 from .publishing.documents import serve_partnership_documents_once_published
 from .publishing.notifications import remember_unpublication_reason
 from .publishing.permissions import visible_in_choosers
 from .publishing.plain_words import submit_for_review
-
-hardening.install()
+from .selectors import partnership_items
 
 
 class TaxonomyViewSet(SnippetViewSet):
@@ -98,6 +100,20 @@ hooks.register("before_unpublish_page", remember_unpublication_reason)
 
 hooks.register("construct_homepage_panels", add_partner_items_panel)
 hooks.register("construct_page_action_menu", submit_for_review)
+
+
+# What the item and partnership pages serve beyond their fields, from the layers above the models.
+@hooks.register(ITEM_PAGE_CONTEXT_HOOK)
+def cite_panel(page, request) -> dict:
+    return {"citation": views.citation_panel(page, request)}
+
+
+hooks.register(ITEM_CITATION_HOOK, views.citation_response)
+
+
+@hooks.register(PARTNERSHIP_PAGE_CONTEXT_HOOK)
+def partnership_items_by_type(page, request) -> dict:
+    return {"items_by_type": partnership_items(page)}
 
 
 @hooks.register("insert_editor_js")

@@ -10,6 +10,7 @@ import logging
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from knowledge.models import KnowledgeItemPage
 
@@ -41,8 +42,6 @@ def enqueue_items_under(page) -> None:
 
 
 def _schedule_drain() -> None:
-    from .tasks import drain_index_queue
-
     try:
         drain_index_queue.enqueue()
     except Exception:  # a task backend that is down must not break publishing
@@ -78,3 +77,14 @@ def drain(limit: int | None = None) -> tuple[int, int]:
         IndexQueueEntry.objects.filter(page_id__in=ids, enqueued_at__lte=taken_at).delete()
         done += len(ids)
     return done, IndexQueueEntry.objects.count()
+
+
+@task()
+def drain_index_queue() -> int:
+    """Bring the search engine up to date with the queued changes. Safe to run at any time."""
+    try:
+        done, waiting = drain()
+    except EngineUnavailable as error:
+        logger.warning("Search engine unavailable, index updates stay queued: %s", error)
+        return 0
+    return done

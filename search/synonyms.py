@@ -2,6 +2,7 @@
 
 import time
 
+from .models import SearchSynonym
 from .query import words_of
 
 CACHE_SECONDS = 60  # other processes pick up an editor's change within a minute
@@ -11,8 +12,6 @@ _cache: dict = {}
 def synonym_map() -> dict[tuple[str, ...], list[tuple[str, ...]]]:
     if _cache and time.monotonic() - _cache["at"] < CACHE_SECONDS:
         return _cache["map"]
-    from .models import SearchSynonym
-
     mapping: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for group in SearchSynonym.objects.all():
         terms = [term for term in dict.fromkeys(tuple(words_of(term)) for term in group.term_list) if term]

@@ -1,20 +1,6 @@
-import logging
+"""The task that drains the index queue lives beside the queue, in search/indexing.py (it was here
+before, and tasks a database queue holds name it by this path, so the name stays importable)."""
 
-from django_tasks import task
+from .indexing import drain_index_queue
 
-from .engines import EngineUnavailable
-
-logger = logging.getLogger(__name__)
-
-
-@task()
-def drain_index_queue() -> int:
-    """Bring the search engine up to date with the queued changes. Safe to run at any time."""
-    from .indexing import drain
-
-    try:
-        done, waiting = drain()
-    except EngineUnavailable as error:
-        logger.warning("Search engine unavailable, index updates stay queued: %s", error)
-        return 0
-    return done
+__all__ = ["drain_index_queue"]

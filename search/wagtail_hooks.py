@@ -1,11 +1,15 @@
-"""Editors extend the synonyms under Settings; they take effect at once."""
+"""Editors extend the synonyms under Settings; they take effect at once. Item pages show related
+items from the search service."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from knowledge.models.items import ITEM_PAGE_CONTEXT_HOOK
 from knowledge.publishing.hardening import chooser_for_managers_of
 
 from .models import SearchSynonym
+from .related import related_items
 
 
 class SearchSynonymViewSet(SnippetViewSet):
@@ -20,3 +24,8 @@ class SearchSynonymViewSet(SnippetViewSet):
 
 
 register_snippet(SearchSynonymViewSet)
+
+
+@hooks.register(ITEM_PAGE_CONTEXT_HOOK)
+def related(page, request) -> dict:
+    return {"related": related_items(page)}

@@ -1,9 +1,14 @@
-"""The address a request came from, behind as many trusted reverse proxies as the operator says."""
+"""The address a request came from, behind as many trusted reverse proxies as the operator says.
 
-import ipaddress
+django-ipware reads it; this module only says which of its rules this site follows, from one
+setting, TRUSTED_PROXY_COUNT. The rate limits (django-ratelimit's RATELIMIT_IP_META_KEY) and
+sign-in throttling (django-axes' AXES_CLIENT_IP_CALLABLE) both ask client_ip, so the two never
+disagree about who a client is.
+"""
 
 from django.conf import settings
 from django.http import HttpRequest
+from ipware import get_client_ip
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -12,35 +17,20 @@ def client_ip(request: HttpRequest) -> str:
 
     Each trusted proxy appends the address it received the request from, so the right-most n
     entries were written by our proxies and anything left of them by the client, who can put
-    anything there. With no trusted proxy the header is never read.
+    anything there. With no trusted proxy the header is never read. ipware counts the proxies
+    whose addresses are inside the header: all of ours but the one that connects to us, whose
+    address is REMOTE_ADDR. A header shorter than that, or with nothing readable where the client
+    should be, is not trusted: the connection's address counts (ipware's rule, strict=False so
+    that what a client wrote left of our entries is skipped rather than voiding the header).
     """
-    remote = request.META.get("REMOTE_ADDR", "")
-    trusted = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    if trusted <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if not forwarded:
-        return remote
-    # Fewer entries than proxies: the request skipped the outer ones, so even the left-most entry
-    # was written by a proxy we trust.
-    candidate = forwarded[-trusted] if len(forwarded) >= trusted else forwarded[0]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
-
-
-def client_key(request: HttpRequest) -> str:
-    """What rate limits count by: the client's address, or its /64 network for IPv6 (one
-    subscriber usually holds a whole /64 and could otherwise rotate through it)."""
-    address = client_ip(request)
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address or "unknown"
-    if parsed.version == 6:
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed)
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        address, _routable = get_client_ip(request, request_header_order=["REMOTE_ADDR"], strict=False)
+    else:
+        address, _routable = get_client_ip(
+            request,
+            proxy_count=proxies - 1,
+            request_header_order=["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+            strict=False,
+        )
+    return address or request.META.get("REMOTE_ADDR", "")

@@ -1,27 +1,34 @@
 """Per-client request limits on search, exports, feeds of searches, the machine APIs and the forms
 that guess a secret or send e-mail.
 
-A fixed window per client and group, counted in Django's cache with one `incr` per request
-(plus an `add` on the first request of a window). Past the limit the answer is 429 with a
-sentence saying how long to wait and a Retry-After header. A cache that fails lets requests
-through: a limit must never take search down.
+django-ratelimit counts (a fixed window per client and group in Django's cache; the client by
+config/security/client_ip.py, IPv6 clients by their /64 network, since one subscriber usually
+holds a whole /64). Past the limit the answer is 429 with a sentence saying how long to wait and
+a Retry-After header. What this module adds, which django-ratelimit lacks:
+
+- limits on views this site does not write (Wagtail's sign-in, password reset and private-page
+  password form, the Wagtail API router): its decorator must wrap each view, so this middleware
+  finds the group from the resolved URL name;
+- rates checked before the first request (`manage.py check`, config/security/checks.py), with
+  "off" to lift one: django-ratelimit reads a rate when a request comes, and a typo fails then;
+- a cache that raises lets requests through, logged: its RATELIMIT_FAIL_OPEN covers only a cache
+  that answers nothing, and a limit must never take search down;
+- the answer: its Ratelimited exception becomes a 403 without Retry-After; here a 429 in the
+  view's own format (an HTML page, JSON, or plain text for feed readers and harvesters).
 """
 
 import logging
-import math
 import re
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-
-from .client_ip import client_key
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 
 logger = logging.getLogger(__name__)
 
@@ -103,32 +110,24 @@ class RateLimitMiddleware:
         if not settings.RATE_LIMIT_ENABLED:
             return None
         group = limit_group(request)
-        if group in POST_ONLY_GROUPS and request.method != "POST":
-            return None
         rate = self.rates.get(group) if group else None
         if rate is None:
             return None
-        now = time.time()
-        window = int(now // rate.seconds)
         try:
-            count = _count(f"ratelimit:{group}:{client_key(request)}:{window}", rate.seconds)
+            usage = get_usage(
+                request,
+                group=group,
+                key="ip",  # client_ip, through RATELIMIT_IP_META_KEY
+                rate=(rate.count, rate.seconds),
+                method="POST" if group in POST_ONLY_GROUPS else ALL,
+                increment=True,
+            )
         except Exception:  # noqa: BLE001 - any cache failure: let the request through, say so in the log
             logger.exception("Rate limit cache %r failed; request allowed", settings.RATE_LIMIT_CACHE)
             return None
-        if count <= rate.count:
+        if usage is None or not usage["should_limit"]:
             return None
-        retry_after = max(1, math.ceil((window + 1) * rate.seconds - now))
-        return too_many_requests(request, rate, retry_after)
-
-
-def _count(key: str, seconds: int) -> int:
-    cache = caches[settings.RATE_LIMIT_CACHE]
-    try:
-        return cache.incr(key)
-    except ValueError:  # first request of this window
-        if cache.add(key, 1, timeout=seconds + 1):
-            return 1
-        return cache.incr(key)
+        return too_many_requests(request, rate, retry_after=max(1, usage["time_left"]))
 
 
 def _period(seconds: int) -> str:

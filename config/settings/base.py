@@ -167,8 +167,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Partners sign in with the username their invitation names, or the address it went to.
 WAGTAILADMIN_USER_LOGIN_FORM = "knowledge.publishing.plain_words.UsernameOrEmailLoginForm"
-# The admin's page search: Wagtail's database backend, without its per-save full-table pass on SQLite.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.admin_search_backend"}}
+# The admin's page search: Wagtail's database backend, made to scale on SQLite (config/wagtail_compat.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "config.wagtail_compat"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
 # Uploads ---------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Reverse proxies in front of the site that each append the address they received a request
 # from to X-Forwarded-For. The client's address (for rate limits and sign-in throttling) is then
 # the TRUSTED_PROXY_COUNT-th entry from the right; with 0 the header is never read, since anyone
-# can send it.
+# can send it. One rule for both (config/security/client_ip.py, with django-ipware).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 SECURITY_ADMIN_PATH = "/admin/"
@@ -314,6 +314,12 @@ RATE_LIMITS = {
 # processes and machines (run `manage.py createcachetable` once).
 RATE_LIMIT_CACHE_BACKEND = env_str("RATE_LIMIT_CACHE", "memory")
 RATE_LIMIT_CACHE = "ratelimit"
+# django-ratelimit, which counts: in that cache, by client_ip, IPv6 clients by their /64 network; a
+# cache that answers nothing lets requests through (one that raises too: config/security/ratelimit.py).
+RATELIMIT_USE_CACHE = RATE_LIMIT_CACHE
+RATELIMIT_IP_META_KEY = "config.security.client_ip.client_ip"
+RATELIMIT_IPV6_MASK = 64
+RATELIMIT_FAIL_OPEN = True
 CACHES = {
     # Each process's own memory. Django's default of 300 entries made it evict (a third at a
     # time) what pages read on every request, the home page figures, the search's facet labels

@@ -1,4 +1,6 @@
-"""Every ISO 3166-1 country with its UN M49 region and a map point, from knowledge/data/countries.csv."""
+"""Every ISO 3166-1 country with its UN M49 region and a map point, from the copy of
+knowledge/data/countries.csv this migration was written with (0003_seed_countries.csv beside it):
+the live file gains columns and corrections, which later migrations carry themselves."""
 
 import csv
 from decimal import Decimal
@@ -7,7 +9,7 @@ from pathlib import Path
 from django.db import migrations
 from django.utils.text import slugify
 
-CSV_PATH = Path(__file__).resolve().parent.parent / "data" / "countries.csv"
+CSV_PATH = Path(__file__).with_suffix(".csv")
 
 
 def seed(apps, schema_editor):

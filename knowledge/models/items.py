@@ -9,10 +9,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -27,6 +29,13 @@ from ..blocks import RICH_TEXT_FEATURES, CaseStudyBodyBlock
 from ..widgets import ChecklistWithFilter
 from .item_forms import KnowledgeItemForm
 from .partnerships import PartnershipPage
+
+# What an item's page shows beside its own fields (related items, the Cite panel) and its
+# citation route are answered by the layers above the models, which register these Wagtail hooks
+# (knowledge/wagtail_hooks.py, search/wagtail_hooks.py): the models never import the search
+# service or the views (docs/ARCHITECTURE.md, "Layers").
+ITEM_PAGE_CONTEXT_HOOK = "knowledge_item_page_context"  # fn(page, request) -> dict added to the context
+ITEM_CITATION_HOOK = "knowledge_item_citation"  # fn(page, request, format) -> HttpResponse
 
 year_validators = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -129,21 +138,17 @@ class KnowledgeItemPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from search.related import related_items
-
-        from ..views import citation_panel
-
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = related_items(self)
-        context["citation"] = citation_panel(self, request)
+        for add_to_context in hooks.get_hooks(ITEM_PAGE_CONTEXT_HOOK):
+            context.update(add_to_context(self, request))
         return context
 
     @path("cite/<str:format>/", name="cite")
     def cite(self, request, format):
-        """The item's citation: vancouver, apa, bibtex, ris or csl-json (knowledge/citations.py)."""
-        from ..views import citation_response
-
-        return citation_response(self, request, format)
+        """The item's citation: vancouver, apa, bibtex, ris or csl-json (knowledge/views.py answers it)."""
+        for respond in hooks.get_hooks(ITEM_CITATION_HOOK):
+            return respond(self, request, format)
+        raise Http404("No citations on this site")
 
     def publication_problems(self) -> dict[str, str]:
         """What publication needs beyond each field's own requirement: field name -> message.

@@ -6,9 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
 from config.languages import ReaderLanguagePageMixin
@@ -19,6 +20,24 @@ from .taxonomy import Country
 RESERVED_LIBRARY_SLUGS = {"focus-areas", "countries", "partnerships", "in-numbers"}
 
 year_validators = [MinValueValidator(1990), MaxValueValidator(2100)]
+# The partnership page's listing of its items is built above the models (knowledge/selectors.py),
+# registered under this Wagtail hook: fn(page, request) -> dict added to the context.
+PARTNERSHIP_PAGE_CONTEXT_HOOK = "knowledge_partnership_page_context"
+
+
+class PartnershipPermissionTester(PagePermissionTester):
+    """On a partnership page, a grant made on that very page gives only the right to add items;
+    editing, deleting, moving or publishing the partnership needs a grant from above it."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if user.is_active and not user.is_superuser:
+            own, inherited = set(), set()
+            for grant in self.permission_policy.get_cached_permissions_for_user(user):
+                if page.path.startswith(grant.page.path):
+                    action = grant.permission.codename.rsplit("_", maxsplit=1)[0]
+                    (own if grant.page.path == page.path else inherited).add(action)
+            self.permissions = inherited | (own & {"add"})
 
 
 class PartnershipPage(ReaderLanguagePageMixin, Page):
@@ -106,8 +125,6 @@ class PartnershipPage(ReaderLanguagePageMixin, Page):
             raise ValidationError(errors)
 
     def permissions_for_user(self, user):
-        from ..publishing.permissions import PartnershipPermissionTester
-
         return PartnershipPermissionTester(user, self)
 
     @property
@@ -136,8 +153,8 @@ class PartnershipPage(ReaderLanguagePageMixin, Page):
         return _("since %(year)s") % {"year": self.start_year}
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import partnership_items
-
         context = super().get_context(request, *args, **kwargs)
-        context["items_by_type"] = partnership_items(self)
+        # Its items, by type: a listing the selectors above the models build (knowledge/wagtail_hooks.py).
+        for add_to_context in hooks.get_hooks(PARTNERSHIP_PAGE_CONTEXT_HOOK):
+            context.update(add_to_context(self, request))
         return context

@@ -1,6 +1,6 @@
 """The alliance editors group and the review workflow every submission goes through.
 
-Kept idempotent and run after every `migrate` (knowledge/apps.py), so a fresh site, the test
+Kept idempotent and run after every `migrate` (publishing/setup.py), so a fresh site, the test
 database and an upgraded deployment all end up with the same groups and workflow.
 """
 
@@ -83,23 +83,3 @@ def ensure_review_workflow() -> Workflow:
     task.groups.add(editors)
     WorkflowPage.objects.update_or_create(page=Page.get_first_root_node(), defaults={"workflow": workflow})
     return workflow
-
-
-def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
-    """post_migrate: the editors group, the workflow, and a partner group for every partnership."""
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-
-    from .partners import ensure_partner_group, withdraw_partner_rights_no_longer_granted
-
-    if not Page.get_first_root_node() or not Collection.get_first_root_node():
-        return
-    # Other apps' post_migrate may not have run yet: make sure the permissions to grant exist.
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using)
-    ensure_review_workflow()
-    from knowledge.models import PartnershipPage
-
-    for partnership in PartnershipPage.objects.filter(partner_group__isnull=True):
-        ensure_partner_group(partnership)
-    withdraw_partner_rights_no_longer_granted()

@@ -3,8 +3,9 @@ organisations, the gaps closed here. Each one was found by tests/security/test_a
 which walks every admin URL as every role; that table is the specification.
 
 Extension points Wagtail documents are used where they exist (hooks, viewset classes, the admin
-API router). Where a Wagtail view has none, ``install()`` wraps the one method concerned; the
-table fails loudly if an upgrade changes it.
+API router). Where a Wagtail view has none, the guards below (each takes Wagtail's function and
+returns the guarded one) are put in its place by config/wagtail_compat.py, which checks at
+start-up that each target is still the one they were written for.
 """
 
 from functools import wraps
@@ -14,7 +15,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.forms.view_restrictions import BaseViewRestrictionForm
 from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images import get_image_model
@@ -37,6 +37,8 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
     SnippetCreateView,
 )
+
+from knowledge.models import CaseStudyAuthor, PartnershipPage, TestimonialPage
 
 from .people import PeopleCreationMixin, PersonCreationForm
 
@@ -79,7 +81,7 @@ def refuse_move_without_permission(request, page, destination):
         raise PermissionDenied
 
 
-def _page_editors_only(dispatch):
+def page_editors_only(dispatch):
     """The cancel-the-review confirmation told any admin user whether a page was in review and
     with which task: only those who may edit the page need it."""
 
@@ -92,7 +94,7 @@ def _page_editors_only(dispatch):
     return guarded
 
 
-def _chosen_pages_as_in_the_chooser(get):
+def chosen_pages_as_in_the_chooser(get):
     """The page chooser's "chosen" step answered the draft title of any page id it was given,
     past the chooser's own filter (construct_page_chooser_queryset): apply that filter here too."""
 
@@ -109,7 +111,7 @@ def _chosen_pages_as_in_the_chooser(get):
     return guarded
 
 
-def _browse_only_where_the_chooser_shows(get):
+def browse_only_where_the_chooser_shows(get):
     """The page chooser's browse view named the page it was given as the parent (title and
     breadcrumb), whatever the chooser's own filter said of that page."""
 
@@ -146,7 +148,7 @@ def holds_a_right_on(user, restriction) -> bool:
     return GroupCollectionPermission.objects.filter(group__user=user, collection__in=above).exists()
 
 
-def _login_only_for_those_who_work_on_it(accept_request):
+def login_only_for_those_who_work_on_it(accept_request):
     @wraps(accept_request)
     def guarded(self, request):
         if not accept_request(self, request):
@@ -193,7 +195,7 @@ def user_manages_workflows(user) -> bool:
     ) or policy_registry.get_by_type(Task).user_has_any_permission(user, ["add", "change", "delete"])
 
 
-def _workflow_managers_only(dispatch):
+def workflow_managers_only(dispatch):
     """The task chooser (used only when editing a workflow) answered any admin user."""
 
     @wraps(dispatch)
@@ -205,7 +207,7 @@ def _workflow_managers_only(dispatch):
     return guarded
 
 
-def _task_chosen_for_workflow_managers(task_chosen_response):
+def task_chosen_for_workflow_managers(task_chosen_response):
     @wraps(task_chosen_response)
     def guarded(request, task):
         if not user_manages_workflows(request.user):
@@ -218,7 +220,7 @@ def _task_chosen_for_workflow_managers(task_chosen_response):
 # Bulk actions ----------------------------------------------------------------------------------
 
 
-def _without_names_of_inaccessible_items(get_actionable_objects):
+def without_names_of_inaccessible_items(get_actionable_objects):
     """Wagtail's bulk action confirmation lists by title the selected items the user may not act
     on; given other partnerships' ids, it named their drafts, images and documents."""
 
@@ -240,8 +242,6 @@ def people_visible_to(user, people: QuerySet) -> QuerySet:
     drafts or private pages."""
     if user.is_superuser or user.has_perm("knowledge.change_person"):
         return people
-    from knowledge.models import CaseStudyAuthor, PartnershipPage, TestimonialPage
-
     own = PartnershipPage.objects.filter(partner_group__group__user=user)
     own_institutions = Q(institution__north_partnerships__in=own) | Q(institution__south_partnerships__in=own)
     public = Page.objects.live().public().values("pk")
@@ -319,7 +319,7 @@ def chooser_for_managers_of(model) -> type[SnippetChooserViewSet]:
     )
 
 
-def _no_create_tab_without_a_form(dispatch):
+def no_create_tab_without_a_form(dispatch):
     """A snippet chooser with no creation form still answered its "create" URL, and crashed (500)
     on a POST to it."""
 
@@ -330,36 +330,3 @@ def _no_create_tab_without_a_form(dispatch):
         return dispatch(self, request, *args, **kwargs)
 
     return guarded
-
-
-# Wrapping the Wagtail views that offer no extension point ------------------------------------------
-
-_installed = False
-
-
-def install() -> None:
-    """Idempotent; called when the admin hooks load (knowledge/wagtail_hooks.py)."""
-    global _installed
-    if _installed:
-        return
-    _installed = True
-    from wagtail.admin.views import chooser, workflows
-    from wagtail.admin.views.bulk_action.base_bulk_action import BulkAction
-    from wagtail.admin.views.generic.chooser import CreateViewMixin
-    from wagtail.admin.views.pages.workflow import ConfirmWorkflowCancellationView
-    from wagtail.admin.views.reports.aging_pages import AgingPagesView
-    from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
-
-    ConfirmWorkflowCancellationView.dispatch = _page_editors_only(ConfirmWorkflowCancellationView.dispatch)
-    for report in (AgingPagesView, PageTypesUsageReportView):
-        report.any_permission_required = ["publish"]
-    workflows.BaseTaskChooserView.dispatch = _workflow_managers_only(workflows.BaseTaskChooserView.dispatch)
-    workflows.get_task_chosen_response = _task_chosen_for_workflow_managers(workflows.get_task_chosen_response)
-    BulkAction.get_actionable_objects = _without_names_of_inaccessible_items(BulkAction.get_actionable_objects)
-    chooser.ChosenMultipleView.get = _chosen_pages_as_in_the_chooser(chooser.ChosenMultipleView.get)
-    chooser.BrowseView.get = _browse_only_where_the_chooser_shows(chooser.BrowseView.get)
-    BaseViewRestriction.accept_request = _login_only_for_those_who_work_on_it(BaseViewRestriction.accept_request)
-    login_only = dict(BaseViewRestrictionForm.base_fields["restriction_type"].choices)
-    login_only[BaseViewRestriction.LOGIN] = LOGIN_ONLY_LABEL
-    BaseViewRestrictionForm.base_fields["restriction_type"].choices = list(login_only.items())
-    CreateViewMixin.dispatch = _no_create_tab_without_a_form(CreateViewMixin.dispatch)

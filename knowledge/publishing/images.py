@@ -19,14 +19,13 @@ import posixpath
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django_tasks.backends.immediate import ImmediateBackend
 from wagtail.images import get_image_model
-from wagtail.images.models import AbstractRendition, get_rendition_upload_to
+from wagtail.images.models import AbstractRendition
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 from wagtail.signals import post_page_move
 from wagtail.tasks import update_reference_index_task
@@ -55,28 +54,6 @@ def rendition_upload_to(rendition: AbstractRendition, filename: str) -> str:
 
 
 _wagtails_upload_to = AbstractRendition.get_upload_to
-
-
-def install() -> None:
-    """Make renditions of non-public images protected (called once, from the app's ready()).
-
-    Wagtail lets a custom rendition model override `get_upload_to`; this site uses Wagtail's own
-    models, so the method is replaced on its Rendition model. Refuse to start if that method is no
-    longer the one this was written for."""
-    rendition_model = get_image_model().get_rendition_model()
-    if rendition_model.get_upload_to is rendition_upload_to:
-        return
-    field = rendition_model._meta.get_field("file")
-    if (
-        rendition_model.get_upload_to is not _wagtails_upload_to
-        or field.upload_to is not get_rendition_upload_to
-        or _wagtails_upload_to(rendition_model(), "probe.png") != PUBLIC_RENDITIONS + "probe.png"
-    ):
-        raise ImproperlyConfigured(
-            "Wagtail's renditions no longer choose their path with AbstractRendition.get_upload_to, "
-            "'images/<name>': adapt knowledge/publishing/images.py before upgrading."
-        )
-    rendition_model.get_upload_to = rendition_upload_to
 
 
 # Moving renditions when visibility changes ------------------------------------------------------

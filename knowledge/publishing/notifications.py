@@ -25,7 +25,7 @@ from django.utils.translation import override
 from wagtail.admin.mail import WorkflowStateApprovalEmailNotifier, send_mail
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import Page, WorkflowState
-from wagtail.signals import page_published, page_unpublished, workflow_approved
+from wagtail.signals import page_published, page_unpublished
 from wagtail.users.models import UserProfile
 
 from ..models import KnowledgeItemPage
@@ -142,11 +142,3 @@ class ApprovalEmailNotifier(WorkflowStateApprovalEmailNotifier):
 
 
 approval_email_notifier = ApprovalEmailNotifier()
-
-
-def replace_wagtail_approval_notifier() -> None:
-    """Put ApprovalEmailNotifier in the place of Wagtail's own. Called from KnowledgeConfig.ready,
-    before or after Wagtail's admin connects its notifier: taking its dispatch uid keeps Wagtail's
-    from being connected again."""
-    workflow_approved.disconnect(sender=WorkflowState, dispatch_uid=WAGTAIL_APPROVAL_DISPATCH_UID)
-    workflow_approved.connect(approval_email_notifier, sender=WorkflowState, dispatch_uid=WAGTAIL_APPROVAL_DISPATCH_UID)

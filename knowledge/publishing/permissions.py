@@ -1,23 +1,9 @@
-"""Partners hold their rights on their partnership's page so that they reach every item below
-it; the partnership page itself stays the alliance editors'."""
+"""What a partner sees in the admin's page choosers. (The partnership page's own rule, that
+partners hold their rights on it only to reach the items below, is PartnershipPermissionTester
+beside the model in knowledge/models/partnerships.py.)"""
 
 from django.db.models import Q
-from wagtail.models import Page, PagePermissionTester
-
-
-class PartnershipPermissionTester(PagePermissionTester):
-    """On a partnership page, a grant made on that very page gives only the right to add items;
-    editing, deleting, moving or publishing the partnership needs a grant from above it."""
-
-    def __init__(self, user, page):
-        super().__init__(user, page)
-        if user.is_active and not user.is_superuser:
-            own, inherited = set(), set()
-            for grant in self.permission_policy.get_cached_permissions_for_user(user):
-                if page.path.startswith(grant.page.path):
-                    action = grant.permission.codename.rsplit("_", maxsplit=1)[0]
-                    (own if grant.page.path == page.path else inherited).add(action)
-            self.permissions = inherited | (own & {"add"})
+from wagtail.models import Page
 
 
 def visible_in_choosers(pages, user):

@@ -6,11 +6,19 @@ as the database engine weighted it, and the summary and body. One query per text
 required, ranked by `bm25()`, ten ids, nothing else (no facets, no highlights, no Django).
 """
 
+import multiprocessing
 import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from django.db import connections
+
+from knowledge.models import KnowledgeItemPage
+
+from ..document_workers import usable_cores
+from ..documents import indexable, iter_documents
 
 TABLE = "floor"
 RANK = f"bm25({TABLE}, 10.0, 1.0)"
@@ -64,22 +72,11 @@ def build_from_corpus(path: Path, workers: int | None = None) -> tuple[int, floa
 
 
 def _texts(ids: list[int]) -> list[dict]:
-    from ..documents import iter_documents
-
     keep = ("id", "title", "summary", "body")
     return [{name: document[name] for name in keep} for document in iter_documents(ids)]
 
 
 def corpus_documents(workers: int | None = None) -> Iterator[dict]:
-    import multiprocessing
-
-    from django.db import connections
-
-    from knowledge.models import KnowledgeItemPage
-
-    from ..document_workers import usable_cores
-    from ..documents import indexable
-
     ids = list(indexable(KnowledgeItemPage.objects.all()).order_by("pk").values_list("pk", flat=True))
     chunks = [ids[start : start + 250] for start in range(0, len(ids), 250)]
     connections.close_all()  # each worker opens its own

@@ -17,7 +17,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
+from ..documents import iter_documents
 from ..engines import get_engine
+from ..indexing import drain
 
 
 @dataclass
@@ -154,9 +156,6 @@ def publish_an_item(page) -> float:
     """An editor's correction published as the admin's "Publish" does (a new revision, then the
     search index update it queues, which the immediate task backend applies at once); seconds
     until the search index has the new version."""
-    from ..documents import iter_documents
-    from ..indexing import drain
-
     engine = get_engine()
     before = engine.indexed_versions().get(page.pk)
     page.summary = f"{page.summary.rstrip('.')}; revised."

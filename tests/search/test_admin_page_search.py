@@ -1,12 +1,12 @@
 """The admin's page search (Wagtail's own index) ranks as modelsearch ranks, without running the
-full-text query again for every matching page (search/admin_search_backend.py)."""
+full-text query again for every matching page (config/wagtail_compat.py)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from search.admin_search_backend import SearchBackend, _scalable_sqlite_backend_class
+from config.wagtail_compat import SearchBackend, scalable_sqlite_backend_class
 from tests.factories import make_case_study, make_lesson
 
 pytestmark = [
@@ -31,7 +31,7 @@ def pages(partnership):
 
 def stock():
     """modelsearch's own SQLite backend, which ranks by a subquery per matching page."""
-    return _scalable_sqlite_backend_class()[0]({})
+    return scalable_sqlite_backend_class()[0]({})
 
 
 def ours():

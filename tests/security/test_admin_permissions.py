@@ -30,7 +30,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Revision
 
 from knowledge.models import CaseStudyPage
-from knowledge.publishing.alliance import ensure_publishing_setup
+from knowledge.publishing.setup import ensure_publishing_setup
 from tests.knowledge.test_partner_publishing import case_study_form
 
 from .admin_permission_table import CHECKS, ROLES, SECRETS_OF_A, SECRETS_OF_B

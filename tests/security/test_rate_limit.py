@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import resolve
 
-from config.security.client_ip import client_ip, client_key
+from config.security.client_ip import client_ip
 from config.security.ratelimit import Rate, RateLimitMiddleware, parse_rate
 from tests.factories import make_case_study
 
@@ -25,7 +25,7 @@ def limits(settings, monkeypatch):
     from types import SimpleNamespace
 
     held = (time.time() // 3600) * 3600 + 30
-    monkeypatch.setattr("config.security.ratelimit.time", SimpleNamespace(time=lambda: held))
+    monkeypatch.setattr("django_ratelimit.core.time", SimpleNamespace(time=lambda: held))
     settings.RATE_LIMIT_ENABLED = True
     settings.RATE_LIMITS = {"search": "3/m", "autocomplete": "3/m", "export": "2/m", "api": "3/m"}
     settings.TRUSTED_PROXY_COUNT = 0
@@ -181,7 +181,10 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(client, 
         (1, "", "203.0.113.5", "203.0.113.5"),
         (1, "192.0.2.1, 198.51.100.7", "10.0.0.2", "198.51.100.7"),
         (2, "192.0.2.1, 198.51.100.7, 10.0.0.1", "10.0.0.2", "198.51.100.7"),
-        (2, "198.51.100.7", "10.0.0.2", "198.51.100.7"),  # shorter chain: entered at the inner proxy
+        # A shorter chain than the proxies configured (a request that came in at the inner proxy)
+        # is not trusted: the connection's address counts (django-ipware's rule).
+        (2, "198.51.100.7", "10.0.0.2", "10.0.0.2"),
+        (1, "::ffff:192.0.2.8", "10.0.0.2", "192.0.2.8"),
         (1, "not-an-address", "10.0.0.2", "10.0.0.2"),
         (1, "2001:db8::1", "10.0.0.2", "2001:db8::1"),
     ],
@@ -192,13 +195,16 @@ def test_the_client_address(settings, trusted, forwarded, remote, expected):
     assert client_ip(request) == expected
 
 
-def test_an_ipv6_client_is_counted_by_its_64_network(settings):
-    settings.TRUSTED_PROXY_COUNT = 0
-    one = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1")
-    other = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::2")
-    mapped = RequestFactory().get("/", REMOTE_ADDR="::ffff:192.0.2.8")
-    assert client_key(one) == client_key(other) == "2001:db8:1:2::/64"
-    assert client_key(mapped) == "192.0.2.8"
+def test_an_ipv6_client_is_counted_by_its_64_network(client, limits, item):
+    """One subscriber usually holds a whole /64: moving within it buys no extra requests."""
+    exhaust(client, "/api/search/?q=a", 3, REMOTE_ADDR="2001:db8:1:2:aaaa::1")
+    assert client.get("/api/search/?q=a", REMOTE_ADDR="2001:db8:1:2:bbbb::2").status_code == 429
+    assert client.get("/api/search/?q=a", REMOTE_ADDR="2001:db8:1:3::1").status_code == 200
+
+
+def test_an_ipv4_client_written_as_ipv6_is_the_same_client(client, limits, item):
+    exhaust(client, "/api/search/?q=a", 3, REMOTE_ADDR="::ffff:192.0.2.8")
+    assert client.get("/api/search/?q=a", REMOTE_ADDR="192.0.2.8").status_code == 429
 
 
 def test_a_failing_cache_lets_searches_through(client, limits, item, monkeypatch, caplog):
@@ -237,8 +243,9 @@ def test_the_database_cache_shares_counts_between_worker_processes(client, limit
 
 
 @pytest.mark.parametrize("backend", ["memory", "database"])
-def test_counting_costs_one_cache_round_trip_well_under_a_millisecond(request, limits, backend):
-    """What the limit adds to each search, measured on the middleware itself (printed with -s)."""
+def test_counting_adds_little_to_a_search(request, limits, backend):
+    """What the limit adds to each search, measured on the middleware itself (printed with -s):
+    django-ratelimit's add and increment in the cache, and the client's address read by ipware."""
     if backend == "database":
         request.getfixturevalue("database_cache")
     limits.RATE_LIMITS = {**limits.RATE_LIMITS, "search": "100000/m"}
@@ -252,4 +259,4 @@ def test_counting_costs_one_cache_round_trip_well_under_a_millisecond(request, l
         assert middleware.process_view(search, None, (), {}) is None
     per_request = (time.perf_counter() - started) / rounds
     print(f"rate limit with the {backend} cache: {per_request * 1000:.3f} ms per request")
-    assert per_request < (0.002 if backend == "memory" else 0.02)
+    assert per_request < (0.002 if backend == "memory" else 0.05)

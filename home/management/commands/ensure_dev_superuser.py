@@ -2,7 +2,11 @@ import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+
+from knowledge.models import PartnerGroup
+from knowledge.publishing.alliance import ALLIANCE_EDITORS
 
 DEFAULT_USERNAME = "admin"
 DEFAULT_PASSWORD = "esther-dev-admin"  # noqa: S105 - local development only, refused unless DEBUG
@@ -39,11 +43,6 @@ class Command(BaseCommand):
         self._demo_accounts()
 
     def _demo_accounts(self) -> None:
-        from django.contrib.auth.models import Group
-
-        from knowledge.models import PartnerGroup
-        from knowledge.publishing.alliance import ALLIANCE_EDITORS
-
         partners = PartnerGroup.objects.select_related("group", "partnership").filter(
             partnership__slug=DEMO_PARTNERSHIP
         )
