@@ -64,7 +64,7 @@ class LabelledHit:
 
     @property
     def type_label(self) -> str:
-        """ "Case study", "Lesson learned", "Testimonial": the model's own name."""
+        """The model's own name: "Case study", "Lesson learned", "Testimonial"."""
         model = ITEM_TYPES.get(self.hit.type)
         return capfirst(model._meta.verbose_name) if model else self.hit.type
 

@@ -99,7 +99,8 @@ class Chip:
     remove_url: str
 
 
-FILTERS = ("type", "focus_area", "region", "country", "partnership", "lang", "year_from", "year_to")
+# The parameters that filter (what "clear all" takes away): every one but the text, order and pages.
+FILTERS = tuple(key for key in ORDER if key not in ("q", "sort", "page_size", "page"))
 
 
 def chips(params: QueryDict, facets: list[FacetLinks]) -> list[Chip]:
