@@ -1,6 +1,5 @@
 """Atom feeds: the latest items, and any search as a feed (/feeds/search.atom takes /search/'s parameters)."""
 
-import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -114,14 +113,12 @@ class LatestItemsFeed(ItemFeed):
 
 class SearchFeed(ItemFeed):
     def get_object(self, request, *args, **kwargs) -> FeedRequest:
-        form = SearchForm(request.GET)
+        # Without page_size a feed carries as many entries as the largest search page.
+        form = SearchForm(request.GET, default_page_size=max(PAGE_SIZES))
         if not form.is_valid():
             raise BadFeedRequest(form.error_text())
-        query = form.to_query()
-        # A feed is read newest first whatever order the page was sorted in; without page_size it
-        # carries as many entries as the largest search page.
-        page_size = query.page_size if "page_size" in request.GET else max(PAGE_SIZES)
-        query = dataclasses.replace(query, sort="newest", page_size=page_size)
+        # A feed is read newest first whatever order the page was sorted in.
+        query = form.to_query(sort="newest")
         try:
             search = run_search(query)
         except EngineUnavailable as error:

@@ -7,7 +7,6 @@ public, so a stale index entry can never leak a draft or private item into an ex
 """
 
 import csv
-import dataclasses
 import json
 import logging
 import unicodedata
@@ -22,10 +21,9 @@ from django.views.decorators.http import require_GET
 from knowledge import citations
 from knowledge.models import KnowledgeItemPage
 
-from .engines import EngineResults, EngineUnavailable, get_engine
+from .engines import EngineUnavailable
 from .forms import SearchForm
-from .query import SearchQuery
-from .service import find, most_words, parse
+from .service import all_results
 
 logger = logging.getLogger(__name__)
 
@@ -66,33 +64,8 @@ def _text_response(message: str, status: int) -> HttpResponse:
     return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def _hit_ids(query: SearchQuery, first: EngineResults) -> Iterator[list[int]]:
-    """The ids of every result, a page at a time, in the search's order and at most EXPORT_MAX."""
-    total, relaxed = first.total, first.relaxed
-    limit = min(total, EXPORT_MAX)
-    seen: set[int] = set()
-    parsed = None
-    page, ids = 1, [hit.id for hit in first.hits]
-    while ids:
-        fresh = [pk for pk in ids if pk not in seen][: limit - len(seen)]
-        seen.update(fresh)
-        if fresh:
-            yield fresh
-        if len(seen) >= limit or page * query.page_size >= total:
-            return
-        page += 1
-        parsed = parsed or parse(query)
-        try:
-            minimum = 1 if relaxed else most_words(len(parsed.clauses))
-            results = get_engine().search(dataclasses.replace(query, page=page), parsed, minimum=minimum)
-        except EngineUnavailable as error:  # the headers are sent: end the export where it stands
-            logger.error("Search engine unavailable during an export: %s", error)
-            return
-        ids = [hit.id for hit in results.hits]
-
-
-def _items(query: SearchQuery, first: EngineResults) -> Iterator[list[KnowledgeItemPage]]:
-    for ids in _hit_ids(query, first):
+def _items(pages_of_ids: Iterator[list[int]]) -> Iterator[list[KnowledgeItemPage]]:
+    for ids in pages_of_ids:
         pages = {
             page.pk: page for page in citations.citable(KnowledgeItemPage.objects.live().public().filter(pk__in=ids))
         }
@@ -201,17 +174,16 @@ def export_results(request: HttpRequest, format: str) -> HttpResponse:
     if not form.is_valid():
         return _text_response(_("This export could not be made: %(error)s") % {"error": form.error_text()}, 400)
     # The page's search, from the first result, whatever page of it was being looked at.
-    query = dataclasses.replace(form.to_query(), page=1, page_size=EXPORT_PAGE_SIZE)
     try:
-        first = find(query, suggest=False)
+        results = all_results(form.to_query(), EXPORT_MAX, page_size=EXPORT_PAGE_SIZE)
     except EngineUnavailable as error:
         logger.error("Search engine unavailable: %s", error)
         return _text_response(
             _("Search is unavailable for a moment. Every other page works; please try again in a few minutes."), 503
         )
-    total = first.total
+    total = results.total
     source = citations.CitationSource.for_request(request)
-    batches = _items(query, first)
+    batches = _items(results.ids)
     content_type, extension = FORMATS[format]
     response = StreamingHttpResponse(
         _stream(format, batches, source, total, translation.get_language()), content_type=content_type

@@ -1,14 +1,19 @@
-"""The search parameters, validated: a bad one gets a 400 that names it, never a 500."""
+"""The one form every listing of items validates with: /search/, the library and its focus-area and
+country listings, the JSON API, exports and the search feed. A bad parameter gets a 400 that
+names it, never a 500. Its filters are the facets of search/schema.py."""
+
+import dataclasses
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import Country, FocusArea, Language, PartnershipPage
+from knowledge.selectors import ITEM_TYPES
 
 from .query import SORTS, SearchQuery
 
-TYPES = ("case-study", "lesson", "testimonial")
 PAGE_SIZES = (10, 20, 50)
 # The deepest result a page may show, for every engine: Elasticsearch refuses `from + size`
 # beyond its `index.max_result_window` (10,000 by default), and the embedded engine keeps the
@@ -61,9 +66,13 @@ def regions(slugs: list[str]) -> set[str]:
     )
 
 
+# "case-study" -> "Case studies": the item types and their names come from the models.
+TYPE_CHOICES = [(slug, capfirst(model._meta.verbose_name_plural)) for slug, model in ITEM_TYPES.items()]
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, strip=True, max_length=10_000)
-    type = forms.MultipleChoiceField(required=False, choices=[(t, t) for t in TYPES])
+    type = forms.MultipleChoiceField(required=False, choices=TYPE_CHOICES)
     focus_area = CheckedMultipleChoiceField(required=False, existing=focus_areas)
     country = CheckedMultipleChoiceField(required=False, existing=countries)
     region = CheckedMultipleChoiceField(required=False, existing=regions)
@@ -73,9 +82,14 @@ class SearchForm(forms.Form):
     year_to = forms.IntegerField(required=False, min_value=1990, max_value=2100)
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in SORTS])
     page = forms.IntegerField(required=False, min_value=1)  # at most last_page(page_size): see clean()
-    page_size = forms.TypedChoiceField(required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=10)
+    page_size = forms.TypedChoiceField(
+        required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=None
+    )
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, default_page_size: int = 10, **kwargs):
+        """`default_page_size`: the page size when the parameter is not given (the library's
+        listings show 20 cards a page, the search page 10 results)."""
+        self.default_page_size = default_page_size
         if data is not None and "country" in data:
             data = data.copy()
             data.setlist("country", [code.upper() for code in data.getlist("country")])
@@ -86,7 +100,7 @@ class SearchForm(forms.Form):
         year_from, year_to = cleaned.get("year_from"), cleaned.get("year_to")
         if year_from and year_to and year_from > year_to:
             raise forms.ValidationError(_("year_from must not come after year_to."))
-        page, page_size = cleaned.get("page"), cleaned.get("page_size") or 10
+        page, page_size = cleaned.get("page"), cleaned.get("page_size") or self.default_page_size
         if page and page > last_page(page_size):
             self.add_error(
                 "page",
@@ -107,8 +121,9 @@ class SearchForm(forms.Form):
         return " ".join(lines)
 
     def to_query(self, **fixed) -> SearchQuery:
+        """The validated parameters as a query; `fixed` overrides them (a listing's own scope)."""
         data = self.cleaned_data
-        return SearchQuery(
+        query = SearchQuery(
             text=data.get("q") or "",
             types=tuple(data.get("type") or ()),
             focus_areas=tuple(data.get("focus_area") or ()),
@@ -120,6 +135,6 @@ class SearchForm(forms.Form):
             year_to=data.get("year_to"),
             sort=data.get("sort") or ("relevance" if data.get("q") else "newest"),
             page=data.get("page") or 1,
-            page_size=data.get("page_size") or 10,
-            **fixed,
+            page_size=data.get("page_size") or self.default_page_size,
         )
+        return dataclasses.replace(query, **fixed)

@@ -6,7 +6,10 @@ links read it. `search/documents.py` fills a document with exactly these fields.
 
 from dataclasses import dataclass
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import Country, FocusArea, KnowledgeItemPage, PartnershipPage
 
 # The content languages and the Snowball stemmer each one's text is analysed with. Every text
 # field is also analysed without stemming: lower case, accents folded (`Santé` -> `sante`).
@@ -51,14 +54,21 @@ class Facet:
     shown: int = 100  # at most this many values offered (chosen ones always are)
 
 
-# In the order the search page shows them.
+def _named(model, field: str | None = None):
+    """A facet's label: the model's (or its field's) verbose name, so that it is translated once."""
+    return capfirst(model._meta.get_field(field).verbose_name if field else model._meta.verbose_name)
+
+
+# In the order the search page and the library's listings show them. Every public surface
+# (search, the library and its focus-area and country listings, the JSON API, exports, feeds)
+# filters by these, validated by one form (search/forms.py).
 FACETS: tuple[Facet, ...] = (
     Facet("type", "type", "types", "type", _("Type")),
-    Facet("focus_area", "focus_area", "focus_areas", "focus_areas", _("Focus area"), many=True),
-    Facet("region", "region", "regions", "regions", _("Region"), many=True),
-    Facet("country", "country", "countries", "countries", _("Country"), many=True, shown=40),
-    Facet("partnership", "partnership", "partnerships", "partnership", _("Partnership"), shown=40),
-    Facet("language", "lang", "languages", "language", _("Language")),
+    Facet("focus_area", "focus_area", "focus_areas", "focus_areas", _named(FocusArea), many=True),
+    Facet("region", "region", "regions", "regions", _named(Country, "region"), many=True),
+    Facet("country", "country", "countries", "countries", _named(Country), many=True, shown=40),
+    Facet("partnership", "partnership", "partnerships", "partnership", _named(PartnershipPage), shown=40),
+    Facet("language", "lang", "languages", "language", _named(KnowledgeItemPage, "language")),
     Facet("year", "year", "years", "year", _("Year"), integer=True),
 )
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}

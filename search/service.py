@@ -5,6 +5,9 @@ those with all first", "did you mean"), asks the engine, and dresses the engine'
 labels in the reader's language and their selected state.
 """
 
+import dataclasses
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,11 +20,13 @@ from knowledge.models import Country, FocusArea, Language, PartnershipPage
 from knowledge.models.taxonomy import region_name
 from knowledge.selectors import ITEM_TYPES
 
-from .engines import EngineResults, Hit, SearchEngine, get_engine
+from .engines import EngineResults, EngineUnavailable, Hit, SearchEngine, get_engine
 from .query import ParsedText, SearchQuery, parse_text
 from .schema import FACETS
 from .spelling import corrected_text, words_to_check
 from .synonyms import synonym_map
+
+logger = logging.getLogger(__name__)
 
 # "Did you mean" only for a search that found fewer items than this.
 SUGGEST_BELOW = 10
@@ -58,6 +63,12 @@ class LabelledHit:
     countries: list[tuple[str, str]]
 
     @property
+    def type_label(self) -> str:
+        """The model's own name: "Case study", "Lesson learned", "Testimonial"."""
+        model = ITEM_TYPES.get(self.hit.type)
+        return capfirst(model._meta.verbose_name) if model else self.hit.type
+
+    @property
     def matched_in(self) -> str:
         """Where the search matched when no passage shows it: "title, tags"."""
         return ", ".join(str(MATCHED_IN_LABELS.get(name, name)) for name in self.hit.matched_in)
@@ -74,6 +85,11 @@ class SearchPage:
     @property
     def pages(self) -> int:
         return max(1, -(-self.results.total // self.query.page_size))
+
+    @property
+    def past_the_end(self) -> bool:
+        """Asked for a page after the last (the first page always exists, even when empty)."""
+        return self.query.page > self.pages
 
     @cached_property
     def hits(self) -> list[LabelledHit]:
@@ -188,3 +204,42 @@ def run_search(query: SearchQuery) -> SearchPage:
     results = find(query)
     labels = _all_labels()
     return SearchPage(query=query, results=results, facets=_facets(query, results, labels), labels=labels)
+
+
+@dataclass
+class AllResults:
+    """Every result of a search, up to a limit, read a page at a time (exports)."""
+
+    total: int
+    ids: Iterator[list[int]]  # the ids of each page of results, in the search's order
+
+
+def all_results(query: SearchQuery, limit: int, page_size: int = 100) -> AllResults:
+    """The first page is asked for at once, so that an engine that is down raises
+    EngineUnavailable here; later pages are asked for as `ids` is read, under the same rules as
+    the first (the same `most_words`, relaxed when it was), and an engine that fails then ends
+    the walk where it stands (the caller has already started answering)."""
+    query = dataclasses.replace(query, page=1, page_size=page_size)
+    parsed = parse(query)
+    first = find(query, parsed, suggest=False)
+    minimum = 1 if first.relaxed else most_words(len(parsed.clauses))
+
+    def pages() -> Iterator[list[int]]:
+        total, seen = min(first.total, limit), set()
+        page, ids = 1, [hit.id for hit in first.hits]
+        while ids:
+            fresh = [pk for pk in ids if pk not in seen][: total - len(seen)]
+            seen.update(fresh)
+            if fresh:
+                yield fresh
+            if len(seen) >= total or page * page_size >= first.total:
+                return
+            page += 1
+            try:
+                results = get_engine().search(dataclasses.replace(query, page=page), parsed, minimum=minimum)
+            except EngineUnavailable as error:
+                logger.error("Search engine unavailable while reading every result: %s", error)
+                return
+            ids = [hit.id for hit in results.hits]
+
+    return AllResults(first.total, pages())

@@ -12,7 +12,7 @@ from config.absolute_urls import absolute_url
 from .engines import EngineUnavailable, get_engine
 from .forms import SearchForm, last_page
 from .service import SearchPage, run_search
-from .urls_state import facet_links, page_links
+from .urls_state import listing_links, with_text
 
 logger = logging.getLogger(__name__)
 AUTOCOMPLETE_LIMIT = 8
@@ -35,12 +35,11 @@ def search_page(request):
         logger.error("Search engine unavailable: %s", error)
         context["unavailable"] = _unavailable_message()
         return render(request, "search/search.html", context, status=503)
-    context.update(
-        search=page,
-        facets=facet_links(request.GET, page.facets),
-        pages=page_links(request.GET, page.query.page, min(page.pages, last_page(page.query.page_size))),
-    )
-    return render(request, "search/search.html", context)
+    context.update(search=page, **listing_links(request.GET, page, last=last_page(page.query.page_size)))
+    if page.results.suggestion:
+        context["suggestion_url"] = with_text(request.GET, page.results.suggestion)
+    # A page past the last one is not a page of this search (a stale link, a guessed number).
+    return render(request, "search/search.html", context, status=404 if page.past_the_end else 200)
 
 
 def _as_json(request, page: SearchPage) -> dict:

@@ -1,6 +1,5 @@
 """The library: index of partnerships and their knowledge items, with listings by focus area and country."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,8 +12,6 @@ from wagtail.models import Page
 from config.languages import ReaderLanguagePageMixin, alternates
 
 from .taxonomy import Country, FocusArea
-
-ITEMS_PER_PAGE = 20
 
 
 class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
@@ -29,56 +26,38 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("library")
 
-    def paginate(self, request, items):
-        from ..selectors import CardsSortedByIdFirst
-
-        return Paginator(CardsSortedByIdFirst(items), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    # The listings (knowledge/listings.py) sit above the search service, which reads these
+    # models: each route imports them when it runs (an import at the top would be a loop).
 
     @path("")
     def index(self, request):
-        from ..forms import LibraryFilterForm
-        from ..selectors import filter_items, published_items
+        from ..listings import library_listing
 
-        form = LibraryFilterForm(request.GET)
-        if not form.is_valid():
-            response = self.render(
-                request, context_overrides={"form": form, "filter_error": form.error_text(), "items": None}
-            )
-            response.status_code = 400
-            return response
-        items = filter_items(published_items(within=self), form.cleaned_data)
-        return self.render(request, context_overrides={"form": form, "items": self.paginate(request, items)})
+        return library_listing(request, self)
+
+    @path("focus-areas/", name="focus_areas")
+    def focus_areas(self, request):
+        from ..listings import focus_area_index
+
+        return focus_area_index(request, self)
 
     @path("focus-areas/<slug:slug>/", name="focus_area")
     def focus_area(self, request, slug):
-        from ..content_version import content_version
-        from ..selectors import published_items, published_partnerships
+        from ..listings import focus_area_listing
 
-        area = get_object_or_404(FocusArea, slug=slug)
-        items = published_items(within=self).filter(focus_areas=area)
-        return TemplateResponse(
-            request,
-            "knowledge/focus_area.html",
-            {
-                "page": self,
-                "focus_area": area,
-                "items": self.paginate(request, items),
-                "partnerships": published_partnerships(within=self).filter(focus_areas=area),  # read when not cached
-                "content_version": content_version(),
-            },
-        )
+        return focus_area_listing(request, self, get_object_or_404(FocusArea, slug=slug))
+
+    @path("countries/", name="countries")
+    def countries(self, request):
+        from ..listings import country_index
+
+        return country_index(request, self)
 
     @path("countries/<str:code>/", name="country")
     def country(self, request, code):
-        from ..selectors import published_items
+        from ..listings import country_listing
 
-        country = get_object_or_404(Country, code=code.upper())
-        items = published_items(within=self).filter(countries=country)
-        return TemplateResponse(
-            request,
-            "knowledge/country.html",
-            {"page": self, "country": country, "items": self.paginate(request, items)},
-        )
+        return country_listing(request, self, get_object_or_404(Country, code=code.upper()))
 
     @path("partnerships/", name="partnerships")
     def partnerships(self, request):
@@ -111,14 +90,16 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         return response
 
     def get_sitemap_urls(self, request=None):
-        # The figures page is a route, not a page of the tree, so the sitemap is told about it.
+        # The indexes and the figures page are routes, not pages of the tree, so the sitemap is
+        # told about them.
         urls = super().get_sitemap_urls(request)
         if urls:
-            urls.append(
+            urls += [
                 {
-                    "location": urls[0]["location"] + "in-numbers/",
+                    "location": urls[0]["location"] + suffix,
                     "lastmod": urls[0].get("lastmod"),
-                    "alternates": alternates(self, request, suffix="in-numbers/"),
+                    "alternates": alternates(self, request, suffix=suffix),
                 }
-            )
+                for suffix in ("focus-areas/", "countries/", "in-numbers/")
+            ]
         return urls

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from knowledge.publishing.alliance import ALLIANCE_EDITORS
+from search.indexing import drain
 from tests.factories import make_partnership
 
 
@@ -29,3 +30,10 @@ def people(partnerships, django_user_model):
         "partner_b": account(django_user_model, "brian", b.partner_group.group),
         "editor": account(django_user_model, "elena", Group.objects.get(name=ALLIANCE_EDITORS)),
     }
+
+
+@pytest.fixture
+def index_now():
+    """Apply the search index's queue, as the task that follows a commit does in production (a
+    test's transaction never commits): the library's listings read the search index."""
+    return drain

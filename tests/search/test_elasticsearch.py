@@ -917,6 +917,14 @@ def test_a_cluster_that_is_down_degrades_search_and_nothing_else(
     assert entry.attempts >= 1 and "cannot be reached" in entry.last_error
     assert client.get(item.url).status_code == 200  # related items fall back to the database
     assert client.get("/").status_code == 200
+    # The library's listings read the database instead, unfiltered, and say so.
+    listing = client.get(library.url)
+    html = listing.content.decode()
+    assert listing.status_code == 200 and "Published while search was down" in html
+    assert "Filters and counts are unavailable for a moment." in html
+    filtered = client.get(f"{library.url}countries/KE/", {"type": "lesson"})  # a filter it cannot apply
+    assert filtered.status_code == 503 and "here is everything, newest first" in filtered.content.decode()
+    assert client.get(f"{library.url}countries/").status_code == 200
 
     with pytest.raises(CommandError, match="elasticsearch search engine is unavailable"):
         call_command("search_index", "check")
