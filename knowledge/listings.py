@@ -10,7 +10,7 @@ from itertools import groupby
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -21,6 +21,7 @@ from search.service import run_search
 from search.urls_state import FILTERS, listing_links, page_links
 
 from .content_version import cached_until_content_changes, content_version
+from .figures import cached_library_figures, figures_csv
 from .models import Country, FocusArea, KnowledgeItemPage, LibraryIndexPage
 from .models.taxonomy import region_name
 from .selectors import (
@@ -163,3 +164,42 @@ def focus_areas_counted(within: Page) -> list:
     return cached_until_content_changes(
         f"library-focus-areas-{within.pk}", lambda: list(focus_areas_with_counts(within=within))
     )
+
+
+def partnership_list(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
+    partnerships = published_partnerships(within=library).order_by("title")  # lazy: read when not cached
+    return TemplateResponse(
+        request,
+        "knowledge/partnership_list.html",
+        {"page": library, "partnerships": partnerships, "content_version": content_version()},
+    )
+
+
+def in_numbers(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
+    return TemplateResponse(
+        request, "knowledge/in_numbers.html", {"page": library, "groups": cached_library_figures(within=library)}
+    )
+
+
+def in_numbers_csv(request: HttpRequest, library: LibraryIndexPage) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="esther-knowledge-hub-figures.csv"'
+    figures_csv(cached_library_figures(within=library), response, request)
+    return response
+
+
+LIBRARY_ROUTES = {
+    "index": library_listing,
+    "focus_areas": focus_area_index,
+    "focus_area": focus_area_listing,
+    "countries": country_index,
+    "country": country_listing,
+    "partnerships": partnership_list,
+    "in_numbers": in_numbers,
+    "in_numbers_csv": in_numbers_csv,
+}
+
+
+def answer_library_route(library: LibraryIndexPage, request: HttpRequest, route: str, **kwargs) -> HttpResponse:
+    """The library page's routes (LibraryIndexPage, through LIBRARY_ROUTE_HOOK)."""
+    return LIBRARY_ROUTES[route](request, library, *kwargs.values())

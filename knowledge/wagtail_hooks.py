@@ -10,9 +10,10 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import views
+from . import listings, views
 from .models import Country, FocusArea, Institution, MemberAgency, Person
 from .models.items import ITEM_CITATION_HOOK, ITEM_PAGE_CONTEXT_HOOK
+from .models.library import LIBRARY_ROUTE_HOOK
 from .models.partnerships import PARTNERSHIP_PAGE_CONTEXT_HOOK
 from .publishing import feedback, hardening
 from .publishing.dashboard import add_partner_items_panel
@@ -109,6 +110,9 @@ def cite_panel(page, request) -> dict:
 
 
 hooks.register(ITEM_CITATION_HOOK, views.citation_response)
+
+
+hooks.register(LIBRARY_ROUTE_HOOK, listings.answer_library_route)
 
 
 @hooks.register(PARTNERSHIP_PAGE_CONTEXT_HOOK)

@@ -1,9 +1,9 @@
 """The library: index of partnerships and their knowledge items, with listings by focus area and country."""
 
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -12,6 +12,9 @@ from wagtail.models import Page
 from config.languages import ReaderLanguagePageMixin, alternates
 
 from .taxonomy import Country, FocusArea
+
+# fn(library, request, route, **kwargs) -> HttpResponse: what answers the library's routes.
+LIBRARY_ROUTE_HOOK = "knowledge_library_route"
 
 
 class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
@@ -26,68 +29,46 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("library")
 
-    # The listings (knowledge/listings.py) sit above the search service, which reads these
-    # models: each route imports them when it runs (an import at the top would be a loop).
+    # Each route is answered by the layers above the models (knowledge/listings.py, through
+    # LIBRARY_ROUTE_HOOK, registered in knowledge/wagtail_hooks.py): the listings are the search.
+
+    def _answer(self, request, route: str, **kwargs):
+        for answer in hooks.get_hooks(LIBRARY_ROUTE_HOOK):
+            return answer(self, request, route, **kwargs)
+        raise Http404("The library's listings are not installed")
 
     @path("")
     def index(self, request):
-        from ..listings import library_listing
-
-        return library_listing(request, self)
+        return self._answer(request, "index")
 
     @path("focus-areas/", name="focus_areas")
     def focus_areas(self, request):
-        from ..listings import focus_area_index
-
-        return focus_area_index(request, self)
+        return self._answer(request, "focus_areas")
 
     @path("focus-areas/<slug:slug>/", name="focus_area")
     def focus_area(self, request, slug):
-        from ..listings import focus_area_listing
-
-        return focus_area_listing(request, self, get_object_or_404(FocusArea, slug=slug))
+        return self._answer(request, "focus_area", area=get_object_or_404(FocusArea, slug=slug))
 
     @path("countries/", name="countries")
     def countries(self, request):
-        from ..listings import country_index
-
-        return country_index(request, self)
+        return self._answer(request, "countries")
 
     @path("countries/<str:code>/", name="country")
     def country(self, request, code):
-        from ..listings import country_listing
-
-        return country_listing(request, self, get_object_or_404(Country, code=code.upper()))
+        return self._answer(request, "country", country=get_object_or_404(Country, code=code.upper()))
 
     @path("partnerships/", name="partnerships")
     def partnerships(self, request):
-        from ..content_version import content_version
-        from ..selectors import published_partnerships
-
-        partnerships = published_partnerships(within=self).order_by("title")  # lazy: read when not cached
-        return TemplateResponse(
-            request,
-            "knowledge/partnership_list.html",
-            {"page": self, "partnerships": partnerships, "content_version": content_version()},
-        )
+        return self._answer(request, "partnerships")
 
     @path("in-numbers/", name="in_numbers")
     def in_numbers(self, request):
-        from ..figures import cached_library_figures
-
-        return TemplateResponse(
-            request, "knowledge/in_numbers.html", {"page": self, "groups": cached_library_figures(within=self)}
-        )
+        return self._answer(request, "in_numbers")
 
     # Wagtail routes every path with a trailing slash; config/urls.py sends .../figures.csv here.
     @path("in-numbers/figures.csv/", name="in_numbers_csv")
     def in_numbers_csv(self, request):
-        from ..figures import cached_library_figures, figures_csv
-
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="esther-knowledge-hub-figures.csv"'
-        figures_csv(cached_library_figures(within=self), response, request)
-        return response
+        return self._answer(request, "in_numbers_csv")
 
     def get_sitemap_urls(self, request=None):
         # The indexes and the figures page are routes, not pages of the tree, so the sitemap is
