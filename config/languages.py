@@ -113,8 +113,23 @@ def page_path_in(page: Page, language: str, request: HttpRequest | None = None) 
     return in_language(path, language) if path else None
 
 
+def in_default_language(page: Page) -> Page:
+    """The page in the default language (itself, or the page it translates); itself when it has
+    no version there. Listings read the default language's tree, where every item is: a reader's
+    own language then shows through the links (`page_path_in`)."""
+    default_id = _locale_ids(None).get(settings.LANGUAGE_CODE)
+    if default_id is None or page.locale_id == default_id:
+        return page
+    source = Page.objects.filter(translation_key=page.translation_key, locale_id=default_id).first()
+    return source.specific if source is not None else page
+
+
 class ReaderLanguagePageMixin:
     """Links to a page, on a page read in French, Portuguese or Spanish, stay in that language."""
+
+    @property
+    def default_language_page(self) -> Page:
+        return in_default_language(self)
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request)

@@ -17,8 +17,10 @@ from .publishing.documents import serve_partnership_documents_once_published
 from .publishing.notifications import remember_unpublication_reason
 from .publishing.permissions import visible_in_choosers
 from .publishing.plain_words import submit_for_review
+from .publishing.translation import install_partnership_scoped_translation
 
 hardening.install()
+install_partnership_scoped_translation()
 
 
 class TaxonomyViewSet(SnippetViewSet):

@@ -29,6 +29,12 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("library")
 
+    @property
+    def shelves(self) -> Page:
+        """Where the listings read the items from: the library in the default language, where
+        every item is (a translated library lists them too, each linked in the reader's language)."""
+        return self.default_language_page
+
     def paginate(self, request, items):
         from ..selectors import CardsSortedByIdFirst
 
@@ -46,7 +52,7 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
             )
             response.status_code = 400
             return response
-        items = filter_items(published_items(within=self), form.cleaned_data)
+        items = filter_items(published_items(within=self.shelves), form.cleaned_data)
         return self.render(request, context_overrides={"form": form, "items": self.paginate(request, items)})
 
     @path("focus-areas/<slug:slug>/", name="focus_area")
@@ -55,7 +61,7 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         from ..selectors import published_items, published_partnerships
 
         area = get_object_or_404(FocusArea, slug=slug)
-        items = published_items(within=self).filter(focus_areas=area)
+        items = published_items(within=self.shelves).filter(focus_areas=area)
         return TemplateResponse(
             request,
             "knowledge/focus_area.html",
@@ -63,7 +69,8 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
                 "page": self,
                 "focus_area": area,
                 "items": self.paginate(request, items),
-                "partnerships": published_partnerships(within=self).filter(focus_areas=area),  # read when not cached
+                # Read when not cached.
+                "partnerships": published_partnerships(within=self.shelves).filter(focus_areas=area),
                 "content_version": content_version(),
             },
         )
@@ -73,7 +80,7 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         from ..selectors import published_items
 
         country = get_object_or_404(Country, code=code.upper())
-        items = published_items(within=self).filter(countries=country)
+        items = published_items(within=self.shelves).filter(countries=country)
         return TemplateResponse(
             request,
             "knowledge/country.html",
@@ -85,7 +92,7 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         from ..content_version import content_version
         from ..selectors import published_partnerships
 
-        partnerships = published_partnerships(within=self).order_by("title")  # lazy: read when not cached
+        partnerships = published_partnerships(within=self.shelves).order_by("title")  # lazy: read when not cached
         return TemplateResponse(
             request,
             "knowledge/partnership_list.html",
@@ -97,7 +104,7 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         from ..figures import cached_library_figures
 
         return TemplateResponse(
-            request, "knowledge/in_numbers.html", {"page": self, "groups": cached_library_figures(within=self)}
+            request, "knowledge/in_numbers.html", {"page": self, "groups": cached_library_figures(within=self.shelves)}
         )
 
     # Wagtail routes every path with a trailing slash; config/urls.py sends .../figures.csv here.
@@ -107,7 +114,7 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
 
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="esther-knowledge-hub-figures.csv"'
-        figures_csv(cached_library_figures(within=self), response, request)
+        figures_csv(cached_library_figures(within=self.shelves), response, request)
         return response
 
     def get_sitemap_urls(self, request=None):

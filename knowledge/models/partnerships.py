@@ -139,5 +139,6 @@ class PartnershipPage(ReaderLanguagePageMixin, Page):
         from ..selectors import partnership_items
 
         context = super().get_context(request, *args, **kwargs)
-        context["items_by_type"] = partnership_items(self)
+        # A translation lists the original's items, each linked in the reader's language.
+        context["items_by_type"] = partnership_items(self.default_language_page)
         return context

@@ -47,8 +47,8 @@ def ensure_alliance_editors() -> Group:
     group.permissions.add(
         permission("wagtailadmin", "access_admin"),
         permission("home", "change_sitesettings"),
-        # The "Translate" action (wagtail.contrib.simple_translation) on pages they may edit.
-        permission("simple_translation", "submit_translation"),
+        # wagtail-localize's "Translate" and "Sync translated pages" on pages they may edit.
+        permission("wagtail_localize", "submit_translation"),
     )
     for app_label, models in EDITOR_MODEL_PERMISSIONS.items():
         for model in models:
@@ -90,7 +90,11 @@ def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
 
-    from .partners import ensure_partner_group, withdraw_partner_rights_no_longer_granted
+    from .partners import (
+        ensure_partner_group,
+        grant_partner_rights_added_since,
+        withdraw_partner_rights_no_longer_granted,
+    )
 
     if not Page.get_first_root_node() or not Collection.get_first_root_node():
         return
@@ -102,4 +106,5 @@ def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
 
     for partnership in PartnershipPage.objects.filter(partner_group__isnull=True):
         ensure_partner_group(partnership)
+    grant_partner_rights_added_since()
     withdraw_partner_rights_no_longer_granted()
