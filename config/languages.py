@@ -99,6 +99,17 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
     return Page.objects.live().public().filter(translation_key=page.translation_key, locale_id=locale_id).first()
 
 
+def reader_version(page: Page, request: HttpRequest | None) -> Page:
+    """The page as a reader of the request's language reads it: its live translation in that
+    language where there is one, else the page itself (an untranslated item names its
+    partnership's translation)."""
+    language = reader_language(request)
+    if language is None or page is None:
+        return page
+    translation = _live_translation(page, language, request)
+    return translation.specific if translation is not None else page
+
+
 def page_path_in(page: Page, language: str, request: HttpRequest | None = None) -> str | None:
     """Where a reader of `language` reads `page`: its live translation in that language, else the
     page in the default language (itself, or its translation) under the language's prefix.

@@ -11,7 +11,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from config.languages import ReaderLanguagePageMixin
+from config.languages import ReaderLanguagePageMixin, reader_language
 
 from .taxonomy import Country
 
@@ -136,9 +136,14 @@ class PartnershipPage(ReaderLanguagePageMixin, Page):
         return _("since %(year)s") % {"year": self.start_year}
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import partnership_items
+        from ..selectors import TypeGroup, in_reader_language, partnership_items
 
         context = super().get_context(request, *args, **kwargs)
-        # A translation lists the original's items, each linked in the reader's language.
-        context["items_by_type"] = partnership_items(self.default_language_page)
+        # The original's items (a translation has only those translated), each in the reader's
+        # language where it has a translation.
+        language = reader_language(request)
+        context["items_by_type"] = {
+            slug: TypeGroup(in_reader_language(group.items, language), group.total)
+            for slug, group in partnership_items(self.default_language_page).items()
+        }
         return context

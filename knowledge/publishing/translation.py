@@ -15,6 +15,7 @@ here to the page's own rights:
   only for those who may publish every one of them.
 - The translations report: only translations of pages the user may edit.
 - The snippet listing API behind the translation editor: only for those who may edit that type.
+- A PO file upload without a file: a 400 that says so (it was a 500).
 
 wagtail-localize offers no extension point for these, so ``install_partnership_scoped_translation``
 wraps the methods concerned (idempotent; called from knowledge/wagtail_hooks.py). The admin
@@ -25,11 +26,15 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.permissions import user_can_edit_snippet_type
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
-from wagtail_localize.views import report, snippets_api, submit_translations, update_translations
+from wagtail_localize.views import edit_translation, report, snippets_api, submit_translations, update_translations
 
 
 def translatable_locales(user, page: Page) -> QuerySet[Locale]:
@@ -129,6 +134,22 @@ def _translations_of_pages_the_user_may_edit(get_queryset):
     return guarded
 
 
+def _a_po_file_or_a_clear_refusal(upload_pofile):
+    """The PO file upload crashed (500) on a form sent without a file; it now says what is missing,
+    once the user is known to be allowed to translate the page."""
+
+    @wraps(upload_pofile)
+    def guarded(request, translation_id):
+        translation = get_object_or_404(Translation, id=translation_id)
+        if not user_can_edit(request.user, translation.get_target_instance()):
+            raise PermissionDenied
+        if "file" not in request.FILES:
+            return HttpResponseBadRequest(_("Choose a PO file to upload."))
+        return upload_pofile(request, translation_id)
+
+    return guarded
+
+
 def _snippets_for_their_editors(get_queryset):
     @wraps(get_queryset)
     def guarded(self):
@@ -158,6 +179,9 @@ def install_partnership_scoped_translation() -> None:
         report.TranslationsReportView.get_queryset
     )
     snippets_api.SnippetViewSet.get_queryset = _snippets_for_their_editors(snippets_api.SnippetViewSet.get_queryset)
+    # A view function: replaced before wagtail-localize's admin URLs name it (its hooks module,
+    # after this app's in INSTALLED_APPS, reads the attribute when the admin URLs are built).
+    edit_translation.upload_pofile = require_POST(_a_po_file_or_a_clear_refusal(edit_translation.upload_pofile))
 
 
 def translate_from_memory(page: Page, locale: Locale, strings: dict[str, str], user=None) -> Page:
