@@ -10,7 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from config.languages import ReaderLanguagePageMixin, alternates
+from config.languages import ReaderLanguagePageMixin, alternates, reader_language
 
 from .taxonomy import Country, FocusArea
 
@@ -36,9 +36,12 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         return self.default_language_page
 
     def paginate(self, request, items):
-        from ..selectors import CardsSortedByIdFirst
+        from ..selectors import CardsSortedByIdFirst, in_reader_language
 
-        return Paginator(CardsSortedByIdFirst(items), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(CardsSortedByIdFirst(items), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        # Each card in the reader's language where the item has a translation.
+        page.object_list = in_reader_language(list(page.object_list), reader_language(request))
+        return page
 
     @path("")
     def index(self, request):

@@ -181,9 +181,9 @@ CHECKS: list[Check] = [
         "wagtailadmin_api:pages:action",
         ("@a_review", "copy_for_translation"),
         get="login 405 405 405 405",
-        post="login denied 404 done done",
+        post="login denied 404 denied done",
         data={"json": {"locale": "fr"}},
-        why="editors translate (simple_translation.submit_translation); partners do not",
+        why="Wagtail's action asks simple_translation's permission, gone with it: translate with wagtail-localize",
     ),
     C(
         "wagtailadmin_api:pages:action",
@@ -957,7 +957,7 @@ CHECKS: list[Check] = [
         why="site settings have no preview",
     ),
     # Translation (wagtail-localize): partners translate their own partnership's items only.
-    C("wagtail_localize:javascript_catalog", get="login ok ok ok ok", post="login ok ok ok ok"),
+    C("wagtail_localize:javascript_catalog", get="login ok ok ok ok", post="login 405 405 405 405"),
     C(
         "wagtail_localize:submit_page_translation",
         ("@a_scheduled",),
@@ -1002,15 +1002,15 @@ CHECKS: list[Check] = [
     C(
         "wagtail_localize:edit_string_translation",
         ("@a_translation", "@a_string_segment"),
-        get="denied 405 405 405 405",
-        post="denied 405 405 405 405",
-        why="PUT and DELETE only (test_translations_stay_in_their_partnership); DRF refuses anonymous users",
+        get="login 405 405 405 405",
+        post="login 405 405 405 405",
+        why="PUT and DELETE only: tried across partnerships in test_translations_stay_in_their_partnership",
     ),
     C(
         "wagtail_localize:edit_override",
         ("@a_translation", "999999"),
-        get="denied 405 405 405 405",
-        post="denied 405 405 405 405",
+        get="login 405 405 405 405",
+        post="login 405 405 405 405",
         why="PUT and DELETE only",
     ),
     C(
@@ -1867,10 +1867,10 @@ CHECKS: list[Check] = [
     C("wagtaillocales:index_results", get="login denied denied denied ok", post="login denied denied denied 405"),
     C(
         "wagtaillocales:add",
-        get="login denied denied denied denied",
-        post="login denied denied denied denied",
+        get="login denied denied denied ok",
+        post="login denied denied denied ok",
         data={"language_code": "fr"},
-        why="every content language already has its locale",
+        why="wagtail-localize's form: every content language already has its locale, so nothing is added",
     ),
     C(
         "wagtaillocales:edit",
@@ -1878,6 +1878,14 @@ CHECKS: list[Check] = [
         get="login denied denied denied ok",
         post="login denied denied denied ok",
         data={"language_code": "fr"},
+    ),
+    C(
+        "wagtaillocales:copy",
+        ("@locale_en",),
+        get="login denied denied denied ok",
+        post="login denied denied denied ok",
+        data={"language_code": "fr"},
+        why="a copy of a locale under a language that has one already: refused by the form",
     ),
     C(
         "wagtaillocales:delete",
