@@ -206,6 +206,5 @@ def translate_from_memory(page: Page, locale: Locale, strings: dict[str, str], u
     # A draft first, then its revision published here (wagtail-localize would publish only once
     # the surrounding transaction commits).
     translation.save_target(user=user, publish=False)
-    translated = translation.get_target_instance()
-    translated.get_latest_revision().publish(user=user)
-    return translated
+    translation.get_target_instance().get_latest_revision().publish(user=user)
+    return translation.get_target_instance()
