@@ -101,6 +101,17 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
     return Page.objects.live().public().filter(translation_key=page.translation_key, locale_id=locale_id).first()
 
 
+def reader_version(page: Page, request: HttpRequest | None) -> Page:
+    """The page as a reader of the request's language reads it: its live translation in that
+    language where there is one, else the page itself (an untranslated item names its
+    partnership's translation)."""
+    language = reader_language(request)
+    if language is None or page is None:
+        return page
+    translation = _live_translation(page, language, request)
+    return translation.specific if translation is not None else page
+
+
 def page_path_in(page: Page, language: str, request: HttpRequest | None = None) -> str | None:
     """Where a reader of `language` reads `page`: its live translation in that language, else the
     page in the default language (itself, or its translation) under the language's prefix.
@@ -115,8 +126,23 @@ def page_path_in(page: Page, language: str, request: HttpRequest | None = None) 
     return in_language(path, language) if path else None
 
 
+def in_default_language(page: Page) -> Page:
+    """The page in the default language (itself, or the page it translates); itself when it has
+    no version there. Listings read the default language's tree, where every item is: a reader's
+    own language then shows through the links (`page_path_in`)."""
+    default_id = _locale_ids(None).get(settings.LANGUAGE_CODE)
+    if default_id is None or page.locale_id == default_id:
+        return page
+    source = Page.objects.filter(translation_key=page.translation_key, locale_id=default_id).first()
+    return source.specific if source is not None else page
+
+
 class ReaderLanguagePageMixin:
     """Links to a page, on a page read in French, Portuguese or Spanish, stay in that language."""
+
+    @property
+    def default_language_page(self) -> Page:
+        return in_default_language(self)
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request)

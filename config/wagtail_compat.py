@@ -22,6 +22,7 @@ print_fingerprints; print_fingerprints()"`).
 """
 
 import hashlib
+import importlib.metadata
 import inspect
 from dataclasses import dataclass
 from functools import cache
@@ -31,15 +32,16 @@ import modelsearch
 import wagtail
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+from django.views.decorators.http import require_POST
 from modelsearch.backends.database import SearchBackend as database_search_backend
 from wagtail.admin.forms.view_restrictions import BaseViewRestrictionForm
 from wagtail.images import get_image_model
 from wagtail.models import BaseViewRestriction, WorkflowState
 from wagtail.signals import workflow_approved
 
-from knowledge.publishing import hardening, images, notifications
+from knowledge.publishing import hardening, images, notifications, translation
 
-WRITTEN_FOR = "Wagtail 8.0.1, modelsearch 1.3.2"
+WRITTEN_FOR = "Wagtail 8.0.1, modelsearch 1.3.2, wagtail-localize 1.14.5"
 
 # Marks a function this module put in place of Wagtail's, and keeps Wagtail's.
 ORIGINAL = "__wagtail_compat_original__"
@@ -103,7 +105,10 @@ def fingerprint(value: object) -> str:
 
 
 def installed_versions() -> str:
-    return f"Wagtail {wagtail.__version__}, modelsearch {modelsearch.__version__}"
+    return (
+        f"Wagtail {wagtail.__version__}, modelsearch {modelsearch.__version__}, "
+        f"wagtail-localize {importlib.metadata.version('wagtail-localize')}"
+    )
 
 
 def problems(targets: list[Target]) -> list[str]:
@@ -118,7 +123,7 @@ def verify(targets: list[Target]) -> None:
 
 def print_fingerprints(targets: list[Target] | None = None) -> None:
     """Each target's current fingerprint, to record after checking a new Wagtail's changes."""
-    for target in targets if targets is not None else [*ADMIN_TARGETS, *SQLITE_TARGETS]:
+    for target in targets if targets is not None else [*ADMIN_TARGETS, *LOCALIZE_TARGETS, *SQLITE_TARGETS]:
         try:
             print(target.path, fingerprint(target.lookup()[2]))
         except LookupError:
@@ -203,9 +208,51 @@ ADMIN_TARGETS = [
 ]
 
 
+# wagtail-localize: partners translate their own partnership's pages only ----------------------------
+
+_LOCALIZE = "wagtail_localize.views"
+LOCALIZE_TARGETS = [
+    Target(
+        f"{_LOCALIZE}.submit_translations.SubmitPageTranslationView.get_object",
+        "383177866edebbf5",
+        "translate only pages the user may edit",
+    ),
+    Target(
+        f"{_LOCALIZE}.submit_translations.SubmitPageTranslationView.get_form",
+        "e0c039780802f214",
+        "offer only the languages where the user may add the translation",
+    ),
+    Target(
+        f"{_LOCALIZE}.update_translations.UpdateTranslationsView.get_object",
+        "301f6b25ba47daf6",
+        "sync only sources the user may edit",
+    ),
+    Target(
+        f"{_LOCALIZE}.update_translations.UpdateTranslationsView.form_valid",
+        "314e2852e1a71133",
+        "publish synced translations only for those who may publish every one",
+    ),
+    Target(
+        f"{_LOCALIZE}.report.TranslationsReportView.get_queryset",
+        "2d6464aeaddd9f00",
+        "list only translations of pages the user may edit",
+    ),
+    Target(
+        f"{_LOCALIZE}.snippets_api.SnippetViewSet.get_queryset",
+        "9d0e57308140d57c",
+        "list snippets only to their editors",
+    ),
+    Target(
+        f"{_LOCALIZE}.edit_translation.upload_pofile",
+        "9cf1ffceecbb6b7d",
+        "check the page's rights first and refuse a PO upload without a file with a 400",
+    ),
+]
+
+
 def _wrap(path: str, guard) -> None:
     """Put guard(Wagtail's function) in place of the function at `path`, once."""
-    holder, name, original = next(target for target in ADMIN_TARGETS if target.path == path).lookup()
+    holder, name, original = next(t for t in [*ADMIN_TARGETS, *LOCALIZE_TARGETS] if t.path == path).lookup()
     if hasattr(getattr(holder, name), ORIGINAL):
         return
     guarded = guard(original)
@@ -224,6 +271,7 @@ def install() -> None:
     if _installed():
         return
     verify(ADMIN_TARGETS)
+    verify(LOCALIZE_TARGETS)
     if connection.vendor == "sqlite":
         verify(SQLITE_TARGETS)  # the search backend is built on first use: fail now, not then
     _wrap("wagtail.admin.views.pages.workflow.ConfirmWorkflowCancellationView.dispatch", hardening.page_editors_only)
@@ -246,6 +294,30 @@ def install() -> None:
     choices = dict(BaseViewRestrictionForm.base_fields["restriction_type"].choices)
     choices[BaseViewRestriction.LOGIN] = hardening.LOGIN_ONLY_LABEL
     BaseViewRestrictionForm.base_fields["restriction_type"].choices = list(choices.items())
+
+    # wagtail-localize's views that act before a translation exists, held to the page's own rights
+    # (knowledge/publishing/translation.py). upload_pofile is a view function: replaced before
+    # wagtail-localize's admin URLs name it (its hooks module, after this app's in
+    # INSTALLED_APPS, reads the attribute when the admin URLs are built).
+    _wrap(f"{_LOCALIZE}.submit_translations.SubmitPageTranslationView.get_object", translation.page_the_user_may_edit)
+    _wrap(
+        f"{_LOCALIZE}.submit_translations.SubmitPageTranslationView.get_form",
+        translation.only_locales_the_user_may_translate_into,
+    )
+    _wrap(f"{_LOCALIZE}.update_translations.UpdateTranslationsView.get_object", translation.source_the_user_may_edit)
+    _wrap(
+        f"{_LOCALIZE}.update_translations.UpdateTranslationsView.form_valid",
+        translation.publish_only_what_the_user_may_publish,
+    )
+    _wrap(
+        f"{_LOCALIZE}.report.TranslationsReportView.get_queryset",
+        translation.translations_of_pages_the_user_may_edit,
+    )
+    _wrap(f"{_LOCALIZE}.snippets_api.SnippetViewSet.get_queryset", translation.snippets_for_their_editors)
+    _wrap(
+        f"{_LOCALIZE}.edit_translation.upload_pofile",
+        lambda original: require_POST(translation.a_po_file_or_a_clear_refusal(original)),
+    )
 
     # Wagtail's own Rendition model: a custom one could override get_upload_to, but this site
     # uses Wagtail's.

@@ -27,6 +27,9 @@ from .demo_content import (
     partnerships,
     site_translations,
     testimonials,
+    translations_es,
+    translations_fr,
+    translations_pt,
 )
 from .demo_images import draw_illustration
 from .models import (
@@ -45,6 +48,7 @@ from .models import (
     Person,
     TestimonialPage,
 )
+from .publishing.translation import translate_from_memory
 
 HOME_INTRO = (
     "<p>Case studies, lessons learned and testimonials from the institutional health partnerships of the "
@@ -113,6 +117,8 @@ SITE_PAGES = [
         ],
     ),
 ]
+# Partnerships and items in the other languages, translated with wagtail-localize.
+CONTENT_TRANSLATIONS = {"fr": translations_fr, "pt": translations_pt, "es": translations_es}
 FEATURED_CASE_STUDIES = 3
 SAMPLE_COLLECTION = "Sample content"
 
@@ -129,6 +135,7 @@ class DemoLoader:
     def __init__(self, log: Callable[[str], None] = lambda line: None):
         self.log = log
         self.created: Counter[type] = Counter()
+        self.translated: Counter[str] = Counter()  # pages translated, by language code
 
     @transaction.atomic
     def run(self) -> Counter:
@@ -142,8 +149,9 @@ class DemoLoader:
         self._testimonials()
         self._home_features()
         self._site_translations()  # after the features, which the translated home pages copy
+        self._content_translations()  # under the translated home pages
         self.created = +self.created  # drop the zero counts get_or_create leaves behind
-        if self.created:
+        if self.created or self.translated:
             settings = SiteSettings.for_site(self.site)
             settings.sample_content_notice = True
             settings.save()
@@ -206,6 +214,29 @@ class DemoLoader:
                 page.save_revision(log_action=True).publish()
                 self.created[StandardPage] += 1
                 self.log(f"  + {StandardPage._meta.verbose_name} ({code}): {title}")
+
+    def _content_translations(self) -> None:
+        """The library, some partnerships and their items in French, Portuguese and Spanish, as a
+        translator's work reaches the site: through wagtail-localize's translation memory, so
+        that the translations stay in step with their sources ("Sync translated pages")."""
+        for code, content in CONTENT_TRANSLATIONS.items():
+            locale = Locale.objects.filter(language_code=code).first()
+            if locale is None:
+                continue
+            for slug in content.PAGES:
+                source = self._translation_source(slug)
+                if source is None or source.get_translation_or_none(locale) is not None:
+                    continue
+                if source.get_parent().get_translation_or_none(locale) is None:
+                    continue  # an editor removed the parent's translation: nothing to put it under
+                page = translate_from_memory(source, locale, content.STRINGS)
+                self.translated[code] += 1
+                self.log(f"  + {page._meta.verbose_name} ({code}): {page.title}")
+
+    def _translation_source(self, slug: str) -> Page | None:
+        if slug == self.library.slug:
+            return self.library
+        return Page.objects.descendant_of(self.library).filter(slug=slug).specific().first()
 
     # Taxonomy ------------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ LISTING_PAGE_SIZE = 20
 
 
 def library_listing(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
-    context, status = listing(request, fallback=published_items(within=library))
+    context, status = listing(request, fallback=published_items(within=library.shelves))
     response = library.render(request, context_overrides=context)
     response.status_code = status
     return response
@@ -49,14 +49,14 @@ def library_listing(request: HttpRequest, library: LibraryIndexPage) -> Template
 def focus_area_listing(request: HttpRequest, library: LibraryIndexPage, area: FocusArea) -> TemplateResponse:
     context, status = listing(
         request,
-        fallback=published_items(within=library).filter(focus_areas=area),
+        fallback=published_items(within=library.shelves).filter(focus_areas=area),
         hidden=("focus_area",),
         focus_areas=(area.slug,),
     )
     context.update(
         page=library,
         focus_area=area,
-        partnerships=published_partnerships(within=library).filter(focus_areas=area),  # read when not cached
+        partnerships=published_partnerships(within=library.shelves).filter(focus_areas=area),  # read when not cached
         content_version=content_version(),
     )
     return TemplateResponse(request, "knowledge/focus_area.html", context, status=status)
@@ -65,7 +65,7 @@ def focus_area_listing(request: HttpRequest, library: LibraryIndexPage, area: Fo
 def country_listing(request: HttpRequest, library: LibraryIndexPage, country: Country) -> TemplateResponse:
     context, status = listing(
         request,
-        fallback=published_items(within=library).filter(countries=country),
+        fallback=published_items(within=library.shelves).filter(countries=country),
         hidden=("country", "region"),
         countries=(country.code,),
     )
@@ -167,7 +167,7 @@ def focus_areas_counted(within: Page) -> list:
 
 
 def partnership_list(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
-    partnerships = published_partnerships(within=library).order_by("title")  # lazy: read when not cached
+    partnerships = published_partnerships(within=library.shelves).order_by("title")  # lazy: read when not cached
     return TemplateResponse(
         request,
         "knowledge/partnership_list.html",
@@ -177,14 +177,16 @@ def partnership_list(request: HttpRequest, library: LibraryIndexPage) -> Templat
 
 def in_numbers(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
     return TemplateResponse(
-        request, "knowledge/in_numbers.html", {"page": library, "groups": cached_library_figures(within=library)}
+        request,
+        "knowledge/in_numbers.html",
+        {"page": library, "groups": cached_library_figures(within=library.shelves)},
     )
 
 
 def in_numbers_csv(request: HttpRequest, library: LibraryIndexPage) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="esther-knowledge-hub-figures.csv"'
-    figures_csv(cached_library_figures(within=library), response, request)
+    figures_csv(cached_library_figures(within=library.shelves), response, request)
     return response
 
 

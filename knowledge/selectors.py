@@ -183,3 +183,14 @@ def featured_testimonials(within: Page | None = None, limit: int = 6) -> list[Te
     return list(
         testimonials.select_related("speaker", "institution__country", "image").order_by("-publication_date")[:limit]
     )
+
+
+def in_reader_language(items: list[KnowledgeItemPage], language: str | None) -> list[KnowledgeItemPage]:
+    """Each item in `language` where it has a live, public translation (ready for a card), else
+    itself: one query, whatever the number of items."""
+    if not language or not items:
+        return items
+    keys = [item.translation_key for item in items]
+    translated = published_items().filter(translation_key__in=keys, locale__language_code=language)
+    found = {item.translation_key: item for item in translated}
+    return [found.get(item.translation_key, item) for item in items]

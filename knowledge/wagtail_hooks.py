@@ -10,6 +10,8 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from config.languages import reader_language
+
 from . import listings, views
 from .models import Country, FocusArea, Institution, MemberAgency, Person
 from .models.items import ITEM_CITATION_HOOK, ITEM_PAGE_CONTEXT_HOOK
@@ -21,7 +23,7 @@ from .publishing.documents import serve_partnership_documents_once_published
 from .publishing.notifications import remember_unpublication_reason
 from .publishing.permissions import visible_in_choosers
 from .publishing.plain_words import submit_for_review
-from .selectors import partnership_items
+from .selectors import TypeGroup, in_reader_language, partnership_items
 
 
 class TaxonomyViewSet(SnippetViewSet):
@@ -117,7 +119,15 @@ hooks.register(LIBRARY_ROUTE_HOOK, listings.answer_library_route)
 
 @hooks.register(PARTNERSHIP_PAGE_CONTEXT_HOOK)
 def partnership_items_by_type(page, request) -> dict:
-    return {"items_by_type": partnership_items(page)}
+    # The original's items (a translation has only those translated), each in the reader's
+    # language where it has a translation.
+    language = reader_language(request)
+    return {
+        "items_by_type": {
+            slug: TypeGroup(in_reader_language(group.items, language), group.total)
+            for slug, group in partnership_items(page.default_language_page).items()
+        }
+    }
 
 
 @hooks.register("insert_editor_js")

@@ -3,9 +3,12 @@
 import hashlib
 import json
 import re
+import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from html import unescape
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.utils.html import strip_tags
 from wagtail.blocks import RichTextBlock
@@ -64,8 +67,35 @@ def body_text(page: KnowledgeItemPage) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def build_document(page: KnowledgeItemPage) -> dict:
-    """The search document of a specific item page (CaseStudyPage, LessonPage or TestimonialPage)."""
+# An item's versions: its live, public pages in each locale (the original and its translations).
+Versions = dict[str, int]
+
+
+def versions_of(keys: QuerySet | list | None = None) -> dict[uuid.UUID, Versions]:
+    """translation_key -> {locale's language code: page id} over indexable items (of `keys` only,
+    when given): one query."""
+    pages = indexable(KnowledgeItemPage.objects.all())
+    if keys is not None:
+        pages = pages.filter(translation_key__in=keys)
+    found: dict[uuid.UUID, Versions] = defaultdict(dict)
+    for key, code, pk in pages.values_list("translation_key", "locale__language_code", "pk").order_by("pk"):
+        found[key].setdefault(code, pk)
+    return found
+
+
+def readers_of(page_id: int, versions: Versions) -> list[str]:
+    """The interface languages whose readers are shown this version of an item: their own
+    language's version where there is one, else the original (the default language's version,
+    or the first made). Search shows each item once, in this version (search/service.py)."""
+    original = versions.get(settings.LANGUAGE_CODE) or min(versions.values(), default=page_id)
+    return [code for code, _name in settings.LANGUAGES if versions.get(code, original) == page_id]
+
+
+def build_document(page: KnowledgeItemPage, versions: Versions | None = None) -> dict:
+    """The search document of a specific item page (CaseStudyPage, LessonPage or TestimonialPage).
+    `versions`: the item's versions (`versions_of`), read here when not given."""
+    if versions is None:
+        versions = versions_of([page.translation_key]).get(page.translation_key, {})
     countries = sorted(page.countries.all(), key=lambda c: c.code)
     document = {
         "id": page.pk,
@@ -84,6 +114,7 @@ def build_document(page: KnowledgeItemPage) -> dict:
         "partnership_title": page.partnership.title if page.partnership else "",
         # Through the prefetched tagged items: the tag manager would query again for each page.
         "tags": sorted(tagged.tag.name for tagged in page.tagged_items.all()),
+        "readers": readers_of(page.pk, versions),
     }
     # A fingerprint to spot stale index entries, not a security measure.
     document["version"] = hashlib.sha1(
@@ -118,12 +149,14 @@ def count_documents() -> int:
 
 def iter_documents(ids: list[int] | None = None) -> Iterator[dict]:
     """Documents for every indexable item (or those of `ids`), built in batches of fixed query cost."""
+    keys = None if ids is None else Page.objects.filter(pk__in=ids).values("translation_key")
+    versions = versions_of(keys)
     for model in (CaseStudyPage, LessonPage, TestimonialPage):
         queryset = _prefetched(model)
         if ids is not None:
             queryset = queryset.filter(pk__in=ids)
         for page in queryset.iterator(chunk_size=BATCH):
-            yield build_document(page)
+            yield build_document(page, versions.get(page.translation_key, {}))
 
 
 def indexable_ids(ids: list[int]) -> set[int]:

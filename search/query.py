@@ -13,6 +13,8 @@ from . import schema
 # Each facet's SearchQuery attribute and document field (declared in search/schema.py).
 FACETS: dict[str, str] = {facet.name: facet.attribute for facet in schema.FACETS}
 FACET_FIELDS: dict[str, str] = {facet.name: facet.field for facet in schema.FACETS}
+# The facets counted for readers (the others only filter).
+COUNTED_FACETS: tuple[str, ...] = tuple(facet.name for facet in schema.FACETS if facet.offered)
 SORTS = ("relevance", "newest", "oldest")
 MAX_TEXT_LENGTH = 500
 MAX_CLAUSES = 12
@@ -31,6 +33,8 @@ class SearchQuery:
     partnerships: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    # The interface language whose version of each item is shown (set by search/service.py).
+    readers: tuple[str, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"

@@ -52,6 +52,9 @@ class Facet:
     integer: bool = False
     many: bool = False
     shown: int = 100  # at most this many values offered (chosen ones always are)
+    # Offered to readers with counts. The one that is not filters what every search shows: each
+    # item once, in the version for the reader's language (search/documents.py `readers_of`).
+    offered: bool = True
 
 
 def _named(model, field: str | None = None):
@@ -70,6 +73,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("partnership", "partnership", "partnerships", "partnership", _named(PartnershipPage), shown=40),
     Facet("language", "lang", "languages", "language", _named(KnowledgeItemPage, "language")),
     Facet("year", "year", "years", "year", _("Year"), integer=True),
+    Facet("reader", "", "readers", "readers", _("Reader language"), many=True, offered=False),
 )
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
 

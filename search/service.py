@@ -8,9 +8,10 @@ labels in the reader's language and their selected state.
 import dataclasses
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -118,7 +119,11 @@ def _labels_from_database(facet: str) -> dict[str, str]:
     if facet == "region":
         return {value: region_name(value, name) for value, name in _region_names().items()}
     if facet == "partnership":
-        return dict(PartnershipPage.objects.order_by().values_list("slug", "title"))
+        # A partnership's translations share its slug: the title in the reader's language wins,
+        # then the default language's.
+        rows = PartnershipPage.objects.order_by().values_list("slug", "title", "locale__language_code")
+        rank = {settings.LANGUAGE_CODE: 1, (get_language() or settings.LANGUAGE_CODE).split("-")[0]: 2}
+        return {slug: title for slug, title, code in sorted(rows, key=lambda row: rank.get(row[2], 0))}
     return {}
 
 
@@ -143,6 +148,8 @@ def _labels(facet: str, values: list[str], stored: dict[str, dict[str, str]]) ->
 def _facets(query: SearchQuery, results: EngineResults, stored: dict[str, dict[str, str]]) -> list[Facet]:
     facets = []
     for declared in FACETS:
+        if not declared.offered:
+            continue
         name = declared.name
         chosen = [str(value) for value in query.chosen(name)]
         if name == "year" and query.year_from and query.year_from == query.year_to:
@@ -170,11 +177,23 @@ def most_words(clauses: int) -> int:
     return clauses if clauses <= 2 else max(2, clauses * 3 // 4)
 
 
+def for_reader(query: SearchQuery) -> SearchQuery:
+    """The query showing each item once: its version in the reader's interface language where
+    there is one, else the original (the documents' `readers` field says which version that is)."""
+    if query.readers:
+        return query
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return replace(query, readers=(language,))
+
+
 def find(query: SearchQuery, parsed: ParsedText | None = None, *, suggest: bool = True) -> EngineResults:
     """The engine's results under the rules every engine shares: items matching most of the words
     (`most_words`), those matching all of them first; when none does, items matching any word,
     saying so (`relaxed`). Raises EngineUnavailable when the engine cannot answer."""
     parsed = parse(query) if parsed is None else parsed
+    query = for_reader(query)
     engine = get_engine()
     results = engine.search(query, parsed, minimum=most_words(len(parsed.clauses)))
     if results.total == 0 and len(parsed.clauses) > 1:

@@ -25,7 +25,8 @@ from .synonyms import forget_synonyms
 @receiver(page_unpublished)
 def page_changed(sender, instance, **kwargs) -> None:
     if isinstance(instance, KnowledgeItemPage):
-        enqueue([instance.pk])
+        # With its other language versions: which one each reader is shown may have changed.
+        enqueue(KnowledgeItemPage.objects.filter(translation_key=instance.translation_key).values_list("pk", flat=True))
     elif isinstance(instance, PartnershipPage):
         # Items carry the partnership's title and slug.
         enqueue_items_under(instance)
@@ -38,8 +39,11 @@ def page_moved(sender, instance, **kwargs) -> None:
 
 @receiver(pre_delete, sender=Page)
 def page_deleting(sender, instance, **kwargs) -> None:
-    # Children are deleted with the page; queue them all while the tree still says who they are.
+    # Children are deleted with the page; queue them all while the tree still says who they are,
+    # and an item's other language versions, which may now be shown in its place.
     enqueue_items_under(instance)
+    if issubclass(instance.specific_class or Page, KnowledgeItemPage):
+        enqueue(KnowledgeItemPage.objects.filter(translation_key=instance.translation_key).values_list("pk", flat=True))
 
 
 @receiver(post_save, sender=PageViewRestriction)

@@ -19,7 +19,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
-    "wagtail.contrib.simple_translation",
     "wagtail.contrib.table_block",
     "wagtail.embeds",
     "wagtail.sites",
@@ -28,7 +27,11 @@ INSTALLED_APPS = [
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
-    "wagtail.locales",
+    # Content translation (translation memory, PO files, sync): replaces wagtail.locales and
+    # wagtail.contrib.simple_translation; partners translate only their own partnership's items
+    # (knowledge/publishing/translation.py).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.admin",
     "wagtail",
     "wagtail.api.v2",
@@ -127,6 +130,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("pt", _("Portuguese")), ("es", _("Spanish"))]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# A translation starts as a draft, whatever the state of its source: it reaches readers when
+# someone who may publish (an alliance editor) publishes it, as every partner's change does.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# Translations are made by people (no machine translator is configured: nothing leaves the site).
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = None
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates and numbers follow the reader's language (|date:"DATE_FORMAT", |intcomma); English's own
 # formats are British (config/formats/en).

@@ -2,11 +2,13 @@
 
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language_from_path
+from django.utils.translation import get_language, get_language_from_path
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from config.absolute_urls import absolute_url
 from config.languages import LanguageVersion, in_language, language_versions, reader_language
+from config.languages import reader_version as _reader_version
 
 register = template.Library()
 
@@ -49,3 +51,23 @@ def content_language(page) -> str:
         return language
     locale = getattr(page, "locale", None)
     return locale.language_code if locale is not None else settings.LANGUAGE_CODE
+
+
+@register.filter
+def reader_version(page, request):
+    """The page's live translation in the reader's language, else the page."""
+    return _reader_version(page, request)
+
+
+# Said of a page read in another interface language: "En anglais" on /fr/.
+IN_LANGUAGE = {"en": _("In English"), "fr": _("In French"), "pt": _("In Portuguese"), "es": _("In Spanish")}
+
+
+@register.filter
+def content_language_label(page) -> str:
+    """ "In English" when a page's own text is not in the reader's interface language (a page
+    with no translation shown under /fr/, or an item written in another language), else ""."""
+    language = content_language(page)
+    if language == (get_language() or settings.LANGUAGE_CODE):
+        return ""
+    return str(IN_LANGUAGE.get(language, ""))

@@ -6,6 +6,7 @@ types are single queries. Each item lives under its partnership's page.
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -130,6 +131,9 @@ class KnowledgeItemPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
             # The last guard of publication, beside the full validation Page.save runs on what
             # goes live (the form checks the same at submission, where the page is not yet live).
             raise ValidationError(problems)
+        if self.locale_id and (code := self.locale.language_code) != settings.LANGUAGE_CODE and code in Language.values:
+            # A translation is written in its locale's language (wagtail-localize copies the source's).
+            self.language = code
         parent = self.get_parent() if self.path else None
         if parent is not None and parent.specific_class is PartnershipPage:
             self.partnership_id = parent.pk

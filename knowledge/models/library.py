@@ -29,6 +29,12 @@ class LibraryIndexPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("library")
 
+    @property
+    def shelves(self) -> Page:
+        """Where the listings read the items from: the library in the default language, where
+        every item is (a translated library lists them too, each linked in the reader's language)."""
+        return self.default_language_page
+
     # Each route is answered by the layers above the models (knowledge/listings.py, through
     # LIBRARY_ROUTE_HOOK, registered in knowledge/wagtail_hooks.py): the listings are the search.
 

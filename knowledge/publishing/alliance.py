@@ -47,8 +47,8 @@ def ensure_alliance_editors() -> Group:
     group.permissions.add(
         permission("wagtailadmin", "access_admin"),
         permission("home", "change_sitesettings"),
-        # The "Translate" action (wagtail.contrib.simple_translation) on pages they may edit.
-        permission("simple_translation", "submit_translation"),
+        # wagtail-localize's "Translate" and "Sync translated pages" on pages they may edit.
+        permission("wagtail_localize", "submit_translation"),
     )
     for app_label, models in EDITOR_MODEL_PERMISSIONS.items():
         for model in models:

@@ -26,6 +26,9 @@ PARTNER_COLLECTION_PERMISSIONS = {
 # People are not: partners get no People list, and the person chooser offers them only the people
 # their own content needs (knowledge/publishing/hardening.py).
 PARTNER_MODEL_PERMISSIONS = [("knowledge", "view_institution")]
+# Partners translate their own items with wagtail-localize; which items, and into which trees, is
+# decided per page (knowledge/publishing/translation.py).
+PARTNER_MODEL_PERMISSIONS += [("wagtail_localize", "submit_translation")]
 # Rights earlier versions gave partner groups, taken back from existing groups after migrate.
 WITHDRAWN_PARTNER_MODEL_PERMISSIONS = [("knowledge", "view_person")]
 PARTNERS_COLLECTION = "Partnerships"
@@ -43,9 +46,33 @@ def _partners_collection() -> Collection:
     return existing or root.add_child(name=PARTNERS_COLLECTION)
 
 
+def _original_link(partnership: PartnershipPage) -> PartnerGroup | None:
+    """The partner group of another language's version of this partnership (its original)."""
+    return (
+        PartnerGroup.objects.select_related("group")
+        .filter(partnership__translation_key=partnership.translation_key)
+        .exclude(partnership=partnership)
+        .order_by("partnership_id")
+        .first()
+    )
+
+
+def grant_on_translation(partnership: PartnershipPage, link: PartnerGroup) -> None:
+    """A partnership in another language belongs to the same partners: their group gets the same
+    rights on it as on the original, so they add and edit their items' translations under it."""
+    for codename in PARTNER_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=link.group, page=partnership, permission=permission("wagtailcore", codename)
+        )
+
+
 @transaction.atomic
 def ensure_partner_group(partnership: PartnershipPage) -> PartnerGroup:
-    """Create the partnership's group and collection, or bring their names in step with its title."""
+    """Create the partnership's group and collection, or bring their names in step with its title.
+    A translation of a partnership shares its original's group and collection."""
+    if not hasattr(partnership, "partner_group") and (original := _original_link(partnership)) is not None:
+        grant_on_translation(partnership, original)
+        return original
     link = PartnerGroup.objects.select_related("group", "collection").filter(partnership=partnership).first()
     if link is not None:
         if link.group.name != group_name(partnership):
@@ -70,6 +97,13 @@ def ensure_partner_group(partnership: PartnershipPage) -> PartnerGroup:
                 group=group, collection=collection, permission=permission(app_label, codename)
             )
     return PartnerGroup.objects.create(partnership=partnership, group=group, collection=collection)
+
+
+def grant_partner_rights_added_since() -> None:
+    """Rights added to PARTNER_MODEL_PERMISSIONS after a group was made, given to existing groups."""
+    added = [permission(app, codename) for app, codename in PARTNER_MODEL_PERMISSIONS]
+    for group in Group.objects.filter(partnership_link__isnull=False):
+        group.permissions.add(*added)
 
 
 def withdraw_partner_rights_no_longer_granted() -> None:

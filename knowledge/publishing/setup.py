@@ -10,7 +10,7 @@ from wagtail.models import Collection, Page
 from knowledge.models import PartnershipPage
 
 from .alliance import ensure_review_workflow
-from .partners import ensure_partner_group, withdraw_partner_rights_no_longer_granted
+from .partners import ensure_partner_group, grant_partner_rights_added_since, withdraw_partner_rights_no_longer_granted
 
 
 def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
@@ -23,4 +23,5 @@ def ensure_publishing_setup(using: str = "default", **kwargs) -> None:
     ensure_review_workflow()
     for partnership in PartnershipPage.objects.filter(partner_group__isnull=True):
         ensure_partner_group(partnership)
+    grant_partner_rights_added_since()
     withdraw_partner_rights_no_longer_granted()

@@ -88,6 +88,7 @@ def synthetic_documents(items: int, seed: int) -> Iterator[dict]:
             "partnership": f"partnership-{partnership:03d}",
             "partnership_title": f"Partnership {partnership}",
             "tags": sorted(rng.sample(TAGS, rng.choice([0, 1, 1, 2, 3]))),
+            "readers": ["en", "fr", "pt", "es"],  # no translations: every reader is shown the original
             "version": f"{seed}-{index}",
         }
 

@@ -17,7 +17,7 @@ from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from rapidfuzz.distance import OSA
 
 from ..analysis import tokens
-from ..query import FACET_FIELDS, FACETS, Alternative, Clause, ParsedText, SearchQuery
+from ..query import COUNTED_FACETS, FACET_FIELDS, Alternative, Clause, ParsedText, SearchQuery
 from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, SYNONYM_WEIGHT, TEXT_FIELDS
 from ..spelling import MIN_TYPO_LENGTH, allowed_edits
 from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
@@ -119,12 +119,14 @@ def text_query(parsed: ParsedText, minimum: int | None):
 class ItemSearch(FacetedSearch):
     """The faceted search over every language's index (the read alias)."""
 
-    facets = {name: TermsFacet(field=field, size=FACET_SIZE) for name, field in FACET_FIELDS.items()}
+    facets = {
+        name: TermsFacet(field=field, size=FACET_SIZE) for name, field in FACET_FIELDS.items() if name in COUNTED_FACETS
+    }
 
     def __init__(self, client: Elasticsearch, index: str, query: SearchQuery, parsed: ParsedText, minimum: int | None):
         self.using, self.index = client, index
         self.parsed, self.minimum, self.search_query = parsed, minimum, query
-        filters = {facet: [str(v) if facet != "year" else v for v in query.chosen(facet)] for facet in FACETS}
+        filters = {facet: [str(v) if facet != "year" else v for v in query.chosen(facet)] for facet in self.facets}
         super().__init__(
             query=query.text, filters={name: values for name, values in filters.items() if values}, sort=self._order()
         )
@@ -147,6 +149,8 @@ class ItemSearch(FacetedSearch):
             chosen = self._filters.get("year")
             self._filters["year"] = Q("range", year=years) & chosen if chosen else Q("range", year=years)
         search = super().build_search().source(SOURCE_FIELDS).extra(track_total_hits=True)
+        if self.search_query.readers:  # each item once: the version for the reader's language
+            search = search.filter("terms", readers=list(self.search_query.readers))
         if not self.parsed:
             return search
         if self._order()[0] == "_score":

@@ -88,6 +88,7 @@ def document_class(language: str) -> type[Document]:
         "countries": Keyword(),
         "regions": Keyword(),
         "partnership": Keyword(),
+        "readers": Keyword(),
         "version": Keyword(),
         # A field nobody declared is a mistake: refuse it rather than guess its mapping.
         "Meta": type("Meta", (), {"dynamic": MetaField("strict")}),

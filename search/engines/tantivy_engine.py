@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from tantivy import Occur, Order, Query
 
 from ..analysis import stems_in_every_language
-from ..query import FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
+from ..query import COUNTED_FACETS, FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
 from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, SYNONYM_WEIGHT
 from ..spelling import allowed_edits, is_vocabulary_word
 from ..variants import american
@@ -430,8 +430,8 @@ class TantivyEngine(SearchEngine):
     ) -> dict[str, list[FacetCount]]:
         """Each facet counts the matches under every filter but its own: the facets without a
         filter in one aggregation, each filtered facet in one of its own."""
-        groups: list[tuple[str | None, list[str]]] = [(None, [f for f in FACETS if f not in filters])]
-        groups += [(facet, [facet]) for facet in FACETS if facet in filters]
+        groups: list[tuple[str | None, list[str]]] = [(None, [f for f in COUNTED_FACETS if f not in filters])]
+        groups += [(facet, [facet]) for facet in COUNTED_FACETS if facet in filters]
         counts: dict[str, list[FacetCount]] = {}
         for leave_out, facets in groups:
             if not facets:

@@ -33,7 +33,9 @@ INTEGER_FIELDS = tuple(facet.field for facet in FACETS if facet.integer)
 # values joined (`health-policy|medicines-and-procurement`), then split: a terms aggregation over
 # a single-valued column is about ten times as fast as over a multi-valued one, and each item
 # still counts once for each of its values. The multi-valued field stays, for filtering.
-SET_FIELDS = {facet.field: f"{facet.field}_set" for facet in FACETS if facet.many}
+SET_FIELDS = {facet.field: f"{facet.field}_set" for facet in FACETS if facet.many and facet.offered}
+# Fields aggregated as they are: the counted facets holding one value per item.
+COUNTED_FIELDS = {facet.field for facet in FACETS if facet.offered and not facet.many}
 SET_SEPARATOR = "|"  # in no slug, country code or region slug
 STORED_ONLY = STORED_FIELDS
 # Hyphenated words written joined (`stock-out` -> `stockout`, search/variants.py), folded, not
@@ -99,7 +101,7 @@ def build_schema() -> tantivy.Schema:
             )
     builder.add_text_field(JOINED, tokenizer_name=FOLDED, index_option="freq")
     for field in KEYWORD_FIELDS:
-        builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=field not in SET_FIELDS)
+        builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=field in COUNTED_FIELDS)
     for field in SET_FIELDS.values():
         builder.add_text_field(field, tokenizer_name="raw", fast=True, index_option="basic")
     for field in INTEGER_FIELDS:

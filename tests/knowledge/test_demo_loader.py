@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from wagtail.models import Page
+from wagtail_localize.models import Translation
 
 from home.models import SiteSettings
 from knowledge.models import CaseStudyPage, Country, KnowledgeItemPage, LessonPage, PartnershipPage, TestimonialPage
@@ -31,6 +32,27 @@ def test_demo_content_covers_the_charter_and_loads_only_once(client, capsys):
     regions = set(item_countries.values_list("region", flat=True)) | set(partners.values_list("region", flat=True))
     assert {"Africa", "Americas", "Asia", "Europe"} <= regions
     assert set(items.values_list("language", flat=True)) == {"en", "fr", "pt", "es"}
+    # Translated with wagtail-localize, each under its partnership's translation, with the same
+    # partner group's rights there.
+    for code, least in (("fr", 12), ("pt", 6), ("es", 6)):
+        translated = items.filter(locale__language_code=code).specific()
+        partnerships = PartnershipPage.objects.live().filter(locale__language_code=code)
+        assert translated.count() >= least, code
+        assert all(item.language == code and item.partnership.locale.language_code == code for item in translated)
+        assert {item.partnership_id for item in translated} == set(partnerships.values_list("pk", flat=True))
+        made_with_memory = Translation.objects.filter(target_locale__language_code=code, enabled=True)
+        assert made_with_memory.count() == translated.count() + partnerships.count() + 1, code  # + the library
+        for partnership in partnerships:
+            original = PartnershipPage.objects.get(
+                translation_key=partnership.translation_key, locale__language_code="en"
+            )
+            group = original.partner_group.group
+            assert set(
+                group.page_permissions.filter(page=partnership).values_list("permission__codename", flat=True)
+            ) == {
+                "add_page",
+                "change_page",
+            }
     # Every item has its partnership and at least one country.
     assert not items.filter(partnership__isnull=True).exists()
     assert not items.filter(countries__isnull=True).exists()

@@ -73,6 +73,7 @@ def document(pk: int, language: str = "en", **fields) -> dict:
         "partnership": "p",
         "partnership_title": "P",
         "tags": [],
+        "readers": ["en", "fr", "pt", "es"],
         "version": "v1",
         **fields,
     }
@@ -199,6 +200,7 @@ FRENCH_INDEX = {
             "countries": {"type": "keyword"},
             "regions": {"type": "keyword"},
             "partnership": {"type": "keyword"},
+            "readers": {"type": "keyword"},
             "version": {"type": "keyword"},
         },
     },

@@ -48,6 +48,7 @@ def document(pk: int, title: str, **fields) -> dict:
         "partnership": "",
         "partnership_title": "",
         "tags": [],
+        "readers": ["en", "fr", "pt", "es"],
         "version": fields.pop("version", f"v{pk}"),
         **fields,
     }

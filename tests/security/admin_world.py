@@ -20,6 +20,8 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Locale, Page, PageViewRestriction, Site, UploadedFile, Workflow
+from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.operations import translate_object
 
 from home.models import SiteSettings
 from knowledge.models import CaseStudyAuthor, Country, FocusArea, MemberAgency, PartnershipPage
@@ -163,6 +165,11 @@ def build_world() -> World:
     locale_fr = Locale.objects.get_or_create(language_code="fr")[0]
     for page in (home_page(), library, a):
         page.copy_for_translation(locale_fr)
+    # A's live item translated into French with wagtail-localize by partner A: a draft under A's
+    # French partnership, where A's group holds the rights it holds on A.
+    translate_object(Page.objects.get(pk=a_live.pk).specific, [locale_fr], user=world.users["partner_a"])
+    a_source = TranslationSource.objects.get_for_instance(a_live)
+    a_translation = Translation.objects.get(source=a_source, target_locale=locale_fr)
 
     default_site = Site.objects.get(is_default_site=True)
     person = PersonFactory(name="Moussa Keita", institution=a.south_institutions.first())
@@ -185,6 +192,10 @@ def build_world() -> World:
             "searchsynonym": SearchSynonym.objects.create(terms="tb, tuberculosis"),
             "sitesettings": SiteSettings.for_site(default_site),
             "redirect": Redirect.objects.create(old_path="/old-bamako", redirect_page=a_live),
+            "a_translation_source": a_source,
+            "a_translation": a_translation,
+            "a_translated": a_translation.get_target_instance(),
+            "a_string_segment": a_source.stringsegment_set.order_by("order").first(),
             "workflow": Workflow.objects.get(name=REVIEW_WORKFLOW),
             "task": Workflow.objects.get(name=REVIEW_WORKFLOW).tasks.first(),
             "editing_session": EditingSession.objects.create(

@@ -378,19 +378,52 @@ def test_previews_of_another_partnerships_item_are_refused_with_any_data(world, 
         assert "Preview by B" not in body_text(response) and "Bamako" not in body_text(response)
 
 
-def test_translation_is_the_editors_and_never_reaches_another_partnerships_content(world, as_role):
-    for role in ("partner_a", "partner_b"):
-        client = as_role(role)
-        url = reverse("simple_translation:submit_page_translation", args=(world.pk("a_review"),))
-        assert _refused(client.post(url, {"locales": [world.pk("locale_fr")]})), role
-        api = reverse("wagtailadmin_api:pages:action", args=(world.pk("a_review"), "copy_for_translation"))
-        response = client.post(api, json.dumps({"locale": "fr"}), content_type="application/json")
-        assert response.status_code in (403, 404), role
-    assert not Page.objects.filter(locale__language_code="fr", title__contains="item in review").exists()
-    editor = as_role("editor")
-    url = reverse("simple_translation:submit_page_translation", args=(world.pk("a_live"),))
-    assert editor.post(url, {"locales": [world.pk("locale_fr")]}).status_code == 302
-    assert Page.objects.filter(locale__language_code="fr", translation_key=world.refs["a_live"].translation_key)
+def test_translations_stay_in_their_partnership(world, as_role):
+    """Partner A translates A's items into the languages A's partnership is translated into; the
+    translation is a draft under A's translated partnership, which A's partners edit and B's do
+    not. B reaches none of it through wagtail-localize's views."""
+    french_a = Page.objects.get(translation_key=world.refs["a"].translation_key, locale__language_code="fr")
+    submit = reverse("wagtail_localize:submit_page_translation", args=(world.pk("a_scheduled"),))
+    partner_b = as_role("partner_b")
+    assert _refused(partner_b.post(submit, {"locales": [world.pk("locale_fr")]}))
+    api = reverse("wagtailadmin_api:pages:action", args=(world.pk("a_scheduled"), "copy_for_translation"))
+    response = partner_b.post(api, json.dumps({"locale": "fr"}), content_type="application/json")
+    assert response.status_code in (403, 404)
+    assert not Page.objects.filter(locale__language_code="fr", title="Bamako scheduled item").exists()
+
+    partner_a = as_role("partner_a")
+    form = partner_a.get(submit)
+    assert form.status_code == 200
+    offered = {int(value) for value in re.findall(r'name="locales" value="(\d+)"', form.content.decode())}
+    assert offered == {world.pk("locale_fr")}  # not Portuguese or Spanish: A's partnership is not in them
+    assert partner_a.post(submit, {"locales": [world.pk("locale_fr")]}).status_code == 302
+    translated = Page.objects.get(locale__language_code="fr", translation_key=world.refs["a_scheduled"].translation_key)
+    assert translated.get_parent().pk == french_a.pk
+    assert not translated.live  # a draft, published by an editor
+    edit = reverse("wagtailadmin_pages:edit", args=(translated.pk,))
+    assert partner_a.get(edit).status_code == 200
+    assert _refused(as_role("partner_b").get(edit))
+
+    # The translation editor's string API, PO files and the report, across partnerships.
+    translation, segment = world.refs["a_translation"], world.refs["a_string_segment"]
+    string_url = reverse("wagtail_localize:edit_string_translation", args=(translation.pk, segment.pk))
+    assert (
+        as_role("partner_b")
+        .put(string_url, "value=Pirate", content_type="application/x-www-form-urlencoded")
+        .status_code
+        == 403
+    )
+    own = as_role("partner_a").put(
+        string_url, "value=Article traduit", content_type="application/x-www-form-urlencoded"
+    )
+    assert own.status_code == 201
+    po_url = reverse("wagtail_localize:download_pofile", args=(translation.pk,))
+    assert "Article traduit" in as_role("partner_a").get(po_url).content.decode()
+    assert _refused(as_role("partner_b").get(po_url))
+    report = reverse("wagtail_localize:translations_report")
+    assert "Bamako live item" in body_text(as_role("partner_a").get(report))
+    assert "Bamako live item" not in body_text(as_role("partner_b").get(report))
+    assert "Bamako live item" in body_text(as_role("editor").get(report))
 
 
 # Uploads stay in their partnership's collection ------------------------------------------------------
