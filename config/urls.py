@@ -2,7 +2,9 @@ import re
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
+from django.http import Http404
 from django.urls import include, path, re_path
+from django.views.defaults import page_not_found
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -15,7 +17,7 @@ from knowledge.feeds import latest_items_feed, search_feed
 from knowledge.oai.views import oai_pmh
 from knowledge.publishing import media
 from knowledge.publishing import tags as partner_tags
-from knowledge.views import permalink
+from knowledge.views import permalink, search_feed_page
 from search import export as search_export
 from search import views as search_views
 
@@ -67,9 +69,17 @@ if settings.SERVE_MEDIA:
         )
     )
 
+if settings.DEBUG:
+    # DEBUG answers a missing page with Django's technical page: here is the readers' 404 page, in
+    # each language, to look at and to check (tests/e2e/test_accessibility.py).
+    urlpatterns += i18n_patterns(
+        path("errors/404/", page_not_found, {"exception": Http404()}), prefix_default_language=False
+    )
+
 # Pages answer in English at / and in French, Portuguese and Spanish at /fr/, /pt/ and /es/.
 urlpatterns += i18n_patterns(
     path("search/export/<str:format>/", search_export.export_results, name="search_export"),
+    path("search/feed/", search_feed_page, name="search_feed_page"),
     path("search/", search_views.search_page, name="search"),
     # Wagtail's own pattern serves only paths ending in "/"; this lets the library's
     # in-numbers route answer at .../in-numbers/figures.csv too.

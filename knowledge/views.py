@@ -1,11 +1,17 @@
-"""Permanent links to knowledge items and their citations in each format."""
+"""Permanent links to knowledge items and their citations in each format; the readable page in
+front of a search's Atom feed."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from config.absolute_urls import absolute_url
+
 from . import citations
+from .feeds import BadFeedRequest, search_feed
 from .models import KnowledgeItemPage
 
 MAX_ID = 2**63 - 1  # page ids are 64-bit
@@ -54,3 +60,22 @@ def citation_panel(page: KnowledgeItemPage, request: HttpRequest) -> dict | None
             for name, label in (("bibtex", "BibTeX"), ("ris", "RIS"), ("csl-json", "CSL-JSON"))
         ],
     }
+
+
+@require_safe
+def search_feed_page(request: HttpRequest) -> HttpResponse:
+    """/search/feed/?<the /search/ parameters>: what a feed is, how to follow this search in a feed
+    reader, and the entries its feed holds now. Browsers show an Atom feed as raw XML, so the
+    search page links here; feed readers read /feeds/search.atom, which this page names in its
+    head for readers that discover feeds from a page."""
+    query = request.GET.urlencode()
+    context = {"q": request.GET.get("q", "").strip(), "search_url": reverse("search") + (f"?{query}" if query else "")}
+    try:
+        feed = search_feed.get_object(request)
+    except BadFeedRequest as error:
+        return TemplateResponse(
+            request, "knowledge/search_feed.html", {**context, "error": str(error)}, status=error.status
+        )
+    feed_path = reverse("feed_search") + (f"?{query}" if query else "")
+    context |= {"entries": feed.entries, "feed_path": feed_path, "feed_url": absolute_url(feed_path, request)}
+    return TemplateResponse(request, "knowledge/search_feed.html", context)

@@ -38,6 +38,7 @@ VIEW_GROUPS = {
     "search": "search",
     "search_api": "search",
     "feed_search": "search",
+    "search_feed_page": "search",
     "search_autocomplete": "autocomplete",
     "search_export": "export",
     "oai_pmh": "api",
@@ -53,6 +54,7 @@ POST_ONLY_GROUPS = {"sign_in"}
 API_NAMESPACE = "wagtailapi"  # the Wagtail API v2 router (/api/v2/)
 HTML_VIEWS = {
     "search",
+    "search_feed_page",
     "search_export",
     "wagtailcore_authenticate_with_password",
     "wagtailadmin_password_reset",

@@ -133,7 +133,8 @@ def test_search_page_links_its_feed_and_every_page_links_the_latest(client, item
     feeds = {link.get("href") for link in html.xpath('//head/link[@rel="alternate"][@type="application/atom+xml"]')}
     assert feeds == {LATEST, f"{SEARCH}?q=hygiene&type=lesson"}
     visible = html.xpath('//a[normalize-space()="Atom feed of this search"]')
-    assert [a.get("href") for a in visible] == [f"{SEARCH}?q=hygiene&type=lesson"]
+    # The visible link leads to a readable page about the feed (a browser shows Atom as raw XML).
+    assert [a.get("href") for a in visible] == ["/search/feed/?q=hygiene&type=lesson"]
     home = lxml.html.fromstring(client.get("/").content)
     assert home.xpath(f'//head/link[@rel="alternate"][@href="{LATEST}"]')
 
@@ -154,3 +155,37 @@ def test_feeds_cost_the_same_queries_for_more_items(client, items, partnership, 
     # The first search after the index changed reloads the vocabulary once: warm it again.
     queries(LATEST), queries(SEARCH + "?q=hygiene")
     assert (queries(LATEST), queries(SEARCH + "?q=hygiene")) == before
+
+
+# The page in front of a search's feed: the search page's link leads there, not to raw XML.
+
+
+def test_the_feed_page_says_how_to_subscribe_and_lists_what_the_feed_holds(client, items):
+    response = client.get("/search/feed/", {"q": "hygiene"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = lxml.html.fromstring(response.content)
+    assert html.xpath("normalize-space(//h1)") == "Follow this search in a feed reader"
+    assert html.xpath('//h2[normalize-space()="How to subscribe"]')
+    feed = parse(client.get(SEARCH, {"q": "hygiene"}))
+    (address,) = html.xpath('//input[@id="feed-address"]/@value')
+    assert address == next(link.href for link in feed.feed.links if link.rel == "self")
+    assert html.xpath('//head/link[@rel="alternate"][@type="application/atom+xml"]/@href') == [
+        LATEST,
+        f"{SEARCH}?q=hygiene",
+    ]
+    listed = [a.text_content() for a in html.xpath('//ol[@class="feed-entries"]/li/a')]
+    assert listed == [entry.title for entry in feed.entries]
+    assert "Hygiene private case" not in listed and "Hygiene draft not yet approved" not in listed
+    assert html.xpath('//a[normalize-space()="Back to the search results"]/@href') == ["/search/?q=hygiene"]
+
+
+def test_the_feed_page_speaks_the_readers_language_and_names_a_bad_parameter(client, items):
+    html = lxml.html.fromstring(client.get("/fr/search/feed/", {"q": "hygiene"}).content)
+    assert html.get("lang") == "fr"
+    assert html.xpath("normalize-space(//h1)") == "Suivre cette recherche dans un lecteur de flux"
+    assert html.xpath('//a[normalize-space()="Retour aux résultats de la recherche"]/@href') == [
+        "/fr/search/?q=hygiene"
+    ]
+    response = client.get("/search/feed/?year_from=abc")
+    assert response.status_code == 400
+    assert "year_from" in lxml.html.fromstring(response.content).xpath("string(//main)")
