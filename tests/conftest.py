@@ -7,9 +7,11 @@ from typing import TypeVar
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import TestCase
 from django.utils import translation
+from pytest_django.plugin import blocking_manager_key
+from wagtail.models import Site
 
 from search.engines import get_engine
 from search.synonyms import forget_synonyms
@@ -32,12 +34,14 @@ def _migrated_once(django_db_blocker):
 def django_db_setup(_migrated_once, django_db_setup, django_db_blocker):
     """The site's address is the test client's host, as `make setup` makes it the server's: every
     absolute URL (built from the Wagtail site, config/absolute_urls.py) then reads http://testserver/."""
-    from wagtail.models import Site
-
     with django_db_blocker.unblock():
         if _migrated_once:
             _migrated_once.finish()
-        Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
+        _site_at_testserver()
+
+
+def _site_at_testserver() -> None:
+    Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
 
 
 @pytest.fixture
@@ -190,3 +194,23 @@ def queries_for(client):
         return len(queries)
 
     return count
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """After a test that commits (`transaction=True`), Django empties every table; the migrated rows
+    (countries, focus areas, the default site...) are put back at once. Django's own runner and
+    pytest-django run such tests last, but test files are the unit of distribution here
+    (`--dist loadfile`): a worker may run other files after one of them."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+            _site_at_testserver()
+        for cache in caches.all(initialized_only=True):
+            cache.clear()  # what was cached of the emptied rows (Wagtail's site root paths...)
+    return result
