@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils.text import slugify
+from wagtail.models import Locale
 
 from ..demo_loader import DemoLoader, publish_new
 from ..models import (
@@ -97,7 +98,7 @@ class CorpusLoader:
     def run(self) -> int:
         """Make the corpus N items large; returns how many items this run added."""
         DemoLoader().run()  # the site, the library and the taxonomy
-        self.library = LibraryIndexPage.objects.get()
+        self.library = LibraryIndexPage.objects.get(locale=Locale.get_default())  # not its translations
         self.focus_areas = list(FocusArea.objects.order_by("sort_order"))
         self.countries = Country.objects.in_bulk()
         with transaction.atomic():
