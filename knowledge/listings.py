@@ -74,12 +74,12 @@ def country_listing(request: HttpRequest, library: LibraryIndexPage, country: Co
 
 
 def focus_area_index(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
-    context = {"page": library, "focus_areas": focus_areas_counted(library)}
+    context = {"page": library, "focus_areas": focus_areas_counted(library.shelves)}
     return TemplateResponse(request, "knowledge/focus_area_index.html", context)
 
 
 def country_index(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
-    context = {"page": library, "regions": regions_with_countries(library)}
+    context = {"page": library, "regions": regions_with_countries(library.shelves)}
     return TemplateResponse(request, "knowledge/country_index.html", context)
 
 

@@ -134,6 +134,15 @@ def test_the_library_lists_each_item_once_in_the_readers_language(client, transl
     ]
 
 
+def test_a_translated_librarys_indexes_count_every_item_once(client, translated):
+    """The focus-area and country indexes of the French library count what the English one does:
+    every item (once), not only the translated ones."""
+    for index in ("focus-areas", "countries"):
+        english = [text(p) for p in page_of(client.get(f"/library/{index}/")).xpath("//*[@class='count']")]
+        french = [text(p) for p in page_of(client.get(f"/fr/library/{index}/")).xpath("//*[@class='count']")]
+        assert [c.split()[0] for c in french] == [c.split()[0] for c in english] and english, index
+
+
 def hits(client, url: str) -> list[tuple[str, str, str]]:
     page = page_of(client.get(url))
     return [(text(a), a.get("lang"), a.get("href")) for a in page.xpath("//h2[@class='hit-title']/a")]
