@@ -32,12 +32,44 @@ def _migrated_once(django_db_blocker):
 def django_db_setup(_migrated_once, django_db_setup, django_db_blocker):
     """The site's address is the test client's host, as `make setup` makes it the server's: every
     absolute URL (built from the Wagtail site, config/absolute_urls.py) then reads http://testserver/."""
+    from django.db import connection
     from wagtail.models import Site
 
     with django_db_blocker.unblock():
         if _migrated_once:
             _migrated_once.finish()
+        if not hasattr(connection, "_test_serialized_contents"):  # to restore after a test that commits
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
         Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
+
+
+def _commits(item: pytest.Item) -> bool:
+    """Whether a test runs outside a transaction (pytest-django's `transaction=True` and the like)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or marker.args[:1] == (True,)
+    ):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits ends by emptying every table (Django's TransactionTestCase), and the
+    seeded rows (site, countries, focus areas, groups) come back only at the start of the next such
+    test. pytest-django runs those tests last for that reason, but test files are the unit of
+    distribution here (pyproject.toml): put the rows back at once for the tests that follow."""
+    result = yield
+    if nextitem is not None and _commits(item):
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+            from wagtail.models import Site
+
+            Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
+    return result
 
 
 @pytest.fixture
