@@ -7,7 +7,7 @@ from typing import TypeVar
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections, transaction
+from django.db import connection, transaction
 from django.test import TestCase
 from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
@@ -37,11 +37,39 @@ def django_db_setup(_migrated_once, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if _migrated_once:
             _migrated_once.finish()
+        if not hasattr(connection, "_test_serialized_contents"):  # to restore after a test that commits
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
         _site_at_testserver()
 
 
 def _site_at_testserver() -> None:
     Site.objects.filter(is_default_site=True).update(hostname="testserver", port=80)
+
+
+def _commits(item: pytest.Item) -> bool:
+    """Whether a test runs outside a transaction (pytest-django's `transaction=True` and the like)."""
+    marker = item.get_closest_marker("django_db")
+    if marker and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or marker.args[:1] == (True,)
+    ):
+        return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that commits ends by emptying every table (Django's TransactionTestCase), and the
+    seeded rows (site, countries, focus areas, groups) come back only at the start of the next such
+    test. pytest-django runs those tests last for that reason, but test files are the unit of
+    distribution here (pyproject.toml): put the rows back at once for the tests that follow."""
+    result = yield
+    if nextitem is not None and _commits(item):
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+            _site_at_testserver()
+        for cache in caches.all(initialized_only=True):
+            cache.clear()  # what was cached of the emptied rows (Wagtail's site root paths...)
+    return result
 
 
 @pytest.fixture
@@ -194,23 +222,3 @@ def queries_for(client):
         return len(queries)
 
     return count
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item):
-    """After a test that commits (`transaction=True`), Django empties every table; the migrated rows
-    (countries, focus areas, the default site...) are put back at once. Django's own runner and
-    pytest-django run such tests last, but test files are the unit of distribution here
-    (`--dist loadfile`): a worker may run other files after one of them."""
-    result = yield
-    marker = item.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
-        with item.config.stash[blocking_manager_key].unblock():
-            for connection in connections.all(initialized_only=True):
-                contents = getattr(connection, "_test_serialized_contents", None)
-                if contents:
-                    connection.creation.deserialize_db_from_string(contents)
-            _site_at_testserver()
-        for cache in caches.all(initialized_only=True):
-            cache.clear()  # what was cached of the emptied rows (Wagtail's site root paths...)
-    return result
