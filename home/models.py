@@ -9,7 +9,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from config.languages import FallBackToDefaultTreeMixin, ReaderLanguagePageMixin
+from config.languages import FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, reader_language
 from knowledge.blocks import PageBodyBlock
 from knowledge.content_version import cached_until_content_changes
 from knowledge.models import KnowledgeItemPage, LibraryIndexPage, TestimonialPage
@@ -17,6 +17,7 @@ from knowledge.selectors import (
     featured_testimonials,
     focus_areas_with_counts,
     home_figures,
+    in_reader_language,
     live_pages_of_type,
     published_items,
     with_card_data,
@@ -58,7 +59,9 @@ class HomePage(FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, Page):
         curated = self if self.featured_items.exists() or tree is self else tree
         featured_ids = [link.item_id for link in curated.featured_items.all()]
         featured = with_card_data(KnowledgeItemPage.objects.live().public().filter(pk__in=featured_ids)).in_bulk()
-        context["featured"] = [featured[pk] for pk in featured_ids if pk in featured]
+        # Each card in the reader's language where the item has a translation.
+        language = reader_language(request)
+        context["featured"] = in_reader_language([featured[pk] for pk in featured_ids if pk in featured], language)
         chosen_ids = [link.testimonial_id for link in curated.featured_testimonials.all()]
         if chosen_ids:
             chosen = (
@@ -71,7 +74,9 @@ class HomePage(FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, Page):
             context["testimonials"] = [chosen[pk] for pk in chosen_ids if pk in chosen]
         else:
             context["testimonials"] = featured_testimonials(within=tree)
-        context["latest"] = published_items(within=tree).exclude(pk__in=featured_ids)[:6]
+        context["latest"] = in_reader_language(
+            list(published_items(within=tree).exclude(pk__in=featured_ids)[:6]), language
+        )
         return context
 
     def default_language_version(self) -> "HomePage":

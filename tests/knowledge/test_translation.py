@@ -143,6 +143,14 @@ def test_a_translated_librarys_indexes_count_every_item_once(client, translated)
         assert [c.split()[0] for c in french] == [c.split()[0] for c in english] and english, index
 
 
+def test_the_home_pages_latest_items_are_in_the_readers_language(client, translated):
+    titles = [text(a) for a in page_of(client.get("/fr/")).xpath("//*[@class='card-title']/a")]
+    assert "Réduire les infections du site opératoire à Bamako" in titles
+    assert "Cutting surgical site infections in Bamako" not in titles
+    english = [text(a) for a in page_of(client.get("/")).xpath("//*[@class='card-title']/a")]
+    assert "Cutting surgical site infections in Bamako" in english
+
+
 def hits(client, url: str) -> list[tuple[str, str, str]]:
     page = page_of(client.get(url))
     return [(text(a), a.get("lang"), a.get("href")) for a in page.xpath("//h2[@class='hit-title']/a")]
