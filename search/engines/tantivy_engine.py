@@ -344,7 +344,7 @@ class TantivyEngine(SearchEngine):
         except SchemaChanged as changed:
             return str(changed)
         except EngineUnavailable:  # missing or unreadable: `check` and `update` say so themselves
-            return None
+            pass
         return None
 
     # Reading ---------------------------------------------------------------------------------
