@@ -45,11 +45,11 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, seconds: int = 60) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server stopped: {process.stdout.read()}")
+            raise RuntimeError(f"the server stopped: {log.read_text(errors='replace')}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -100,16 +100,20 @@ def demo_site(tmp_path_factory):
     )
     for command in commands:
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
-    server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # The server's log goes to a file: a pipe nobody reads fills up after some thousand requests,
+    # and the server then hangs on its next log line (every later page load timed out).
+    log = workdir / "server.log"
+    with open(log, "w") as log_file:
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
-        _wait_until_up(url + "/", server)
+        _wait_until_up(url + "/", server, log)
         yield SimpleNamespace(url=url, db=sqlite3.connect(database, check_same_thread=False), mail=workdir / "mail")
     finally:
         server.terminate()

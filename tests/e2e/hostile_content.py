@@ -107,7 +107,8 @@ def main(out_path: str) -> None:
     )
     from knowledge.publishing.alliance import ALLIANCE_EDITORS
 
-    partnership = PartnershipPage.objects.get(slug="lyon-bamako-laboratory-quality")
+    # The original, not its French translation (same slug, another locale).
+    partnership = PartnershipPage.objects.get(slug="lyon-bamako-laboratory-quality", locale__language_code="en")
     User = get_user_model()
     partner = User.objects.create_user("hostile-partner", "hostile-partner@example.org", PASSWORDS["partner"])
     partner.groups.add(partnership.partner_group.group)
