@@ -45,11 +45,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: int = 60) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, log: Path | None = None, seconds: int = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server stopped: {log.read_text(errors='replace')}")
+            said = log.read_text(errors="replace") if log else f"exit code {process.returncode}"
+            raise RuntimeError(f"the server stopped: {said}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
