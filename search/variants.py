@@ -39,11 +39,6 @@ _ENDINGS = [
 ]
 
 
-# Where the American form starts with other letters than the British one (haem-, paed-, oe-, ae-,
-# caes-, foet-): the highlighter, which skips tokens by their first two letters, looks twice there.
-CHANGED_STARTS = frozenset({"ha", "pa", "oe", "ae", "ca", "fo"})
-
-
 def _ligature(match: re.Match) -> str:
     text = match.group(0)
     for prefix in match.groups():

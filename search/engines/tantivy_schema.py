@@ -37,7 +37,6 @@ SET_FIELDS = {facet.field: f"{facet.field}_set" for facet in FACETS if facet.man
 # Fields aggregated as they are: the counted facets holding one value per item.
 COUNTED_FIELDS = {facet.field for facet in FACETS if facet.offered and not facet.many}
 SET_SEPARATOR = "|"  # in no slug, country code or region slug
-STORED_ONLY = STORED_FIELDS
 # Hyphenated words written joined (`stock-out` -> `stockout`, search/variants.py), folded, not
 # stored; they also go into the stemmed fields, so `stockouts` finds `stock-out` too.
 JOINED = "joined"
@@ -108,7 +107,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_integer_field(field, stored=True, indexed=True, fast=True)
     # Date, then id: one value to sort by newest or oldest, ties never left to chance.
     builder.add_integer_field("date_order", fast=True)
-    for field in STORED_ONLY:
+    for field in STORED_FIELDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
 
@@ -163,6 +162,6 @@ def to_tantivy(document: dict) -> tantivy.Document:
     for field in INTEGER_FIELDS:
         doc.add_integer(field, int(document[field]))
     doc.add_integer("date_order", date_order(document["publication_date"], document["id"]))
-    for field in STORED_ONLY:
+    for field in STORED_FIELDS:
         doc.add_text(field, str(document[field]))
     return doc
