@@ -1,12 +1,13 @@
 """The home page and the plain content pages (about, history, charter)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Locale, Orderable, Page, Site
 from wagtail.search import index
 
 from config.languages import FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, reader_language
@@ -81,9 +82,6 @@ class HomePage(FallBackToDefaultTreeMixin, ReaderLanguagePageMixin, Page):
 
     def default_language_version(self) -> "HomePage":
         """This home page in the default language (itself, or the page it translates)."""
-        from django.conf import settings
-        from wagtail.models import Locale
-
         default = Locale.objects.filter(language_code=settings.LANGUAGE_CODE).first()
         if default is None or self.locale_id == default.pk:
             return self
@@ -147,9 +145,6 @@ class SiteSettings(BaseSiteSetting):
     def publisher_for(cls, request) -> str:
         """Who citations, metadata, feeds and OAI-PMH name as publisher: this setting for the
         request's site, else the site's name."""
-        from django.conf import settings
-        from wagtail.models import Site
-
         site = Site.find_for_request(request)
         publisher = cls.for_site(site).publisher if site is not None else ""
         return publisher or settings.WAGTAIL_SITE_NAME

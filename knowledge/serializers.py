@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 from wagtail.models import Page
+from wagtail.rich_text import expand_db_html
 
 
 class FocusAreasField(serializers.Field):
@@ -105,6 +106,4 @@ class RichTextHTMLField(serializers.CharField):
     """Rich text as readers see it: internal links and embeds expanded to plain HTML."""
 
     def to_representation(self, value):
-        from wagtail.rich_text import expand_db_html
-
         return expand_db_html(value or "")

@@ -1,7 +1,10 @@
 """Tables behind search: the synonyms editors keep, and the durable queue of index updates.
 The index itself lives in the engine (a tantivy folder, or Elasticsearch)."""
 
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
@@ -64,8 +67,4 @@ class IndexRebuild(models.Model):
 
     @classmethod
     def running(cls) -> bool:
-        from datetime import timedelta
-
-        from django.utils import timezone
-
         return cls.objects.filter(started_at__gte=timezone.now() - timedelta(hours=cls.STALE_AFTER_HOURS)).exists()

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import ngettext
+from wagtail.admin.views.account import get_user_login_form, password_reset_enabled
 
 USERNAME_MAX_LENGTH = 150  # Django's own; axes stores up to 255 and PostgreSQL refuses more
 
@@ -66,8 +67,6 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
     """AXES_LOCKOUT_CALLABLE: the Wagtail sign-in page again, empty, with the reason, as a 429."""
     message = locked_out_message()
     if request.path_info == reverse("wagtailadmin_login"):
-        from wagtail.admin.views.account import get_user_login_form, password_reset_enabled
-
         response = TemplateResponse(
             request,
             "wagtailadmin/login.html",

@@ -21,7 +21,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils.text import slugify
+from modelsearch import index
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Locale
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from ..demo_loader import DemoLoader, publish_new
 from ..models import (
@@ -64,10 +67,6 @@ TOPICS = ["laboratory", "surgical care", "nursing education", "maternal health",
 @contextmanager
 def wagtail_side_indexes_deferred() -> Iterator[None]:
     """Saves update neither Wagtail's search index nor its reference index while this lasts."""
-    from modelsearch import index
-    from modelsearch.signal_handlers import post_save_signal_handler
-    from wagtail.signal_handlers import disable_reference_index_auto_update
-
     models = [m for m in index.get_indexed_models() if post_save.disconnect(post_save_signal_handler, sender=m)]
     try:
         with disable_reference_index_auto_update():

@@ -4,6 +4,7 @@ beside the model in knowledge/models/partnerships.py.)"""
 
 from django.db.models import Q
 from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 
 def visible_in_choosers(pages, user):
@@ -12,7 +13,6 @@ def visible_in_choosers(pages, user):
     login-only or group-only pages, in a page chooser."""
     if user.is_superuser:
         return pages
-    from wagtail.permission_policies.pages import PagePermissionPolicy
 
     writable = Q()
     for grant in PagePermissionPolicy().get_cached_permissions_for_user(user):

@@ -4,6 +4,7 @@ first time the engine is asked that search since the index changed) and its repe
 together and apart."""
 
 import os
+import sqlite3
 import statistics
 import time
 from collections.abc import Callable
@@ -130,8 +131,6 @@ def sqlite_time_cap(seconds: float, raw=None):
 def time_capped(name: str, calls: list[Callable[[], object]], cap: float, repeats: int, raw=None) -> Timing:
     """Time each call `repeats` times (once if it hits the cap: it would again). `raw`: the
     sqlite3 connection the calls use, if not Django's."""
-    import sqlite3
-
     timing = Timing(name)
     for call in calls:
         for _ in range(repeats):

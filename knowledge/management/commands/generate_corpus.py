@@ -3,6 +3,7 @@
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -33,8 +34,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, items, seed, no_progress, record, **options):
-        from django.conf import settings
-
         if not settings.DEBUG and not getattr(settings, "ALLOW_SYNTHETIC_CORPUS", False):
             raise CommandError("Refusing to add synthetic content to a production database.", returncode=2)
         started = time.perf_counter()
