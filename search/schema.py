@@ -88,5 +88,7 @@ SYNONYM_WEIGHT = 0.8
 ALTERNATIVES_TIE_BREAKER = 0.1
 # Typed words found within this many words of each other, in the order typed, weigh more.
 PROXIMITY_SLOP = 3
+# Proximity reorders this many best matches (Elasticsearch's rescore window; tantivy does the same).
+PROXIMITY_WINDOW = 100
 # Added to the score of an item that matches every clause: above any BM25 sum.
 EVERY_WORD_BONUS = 1000.0

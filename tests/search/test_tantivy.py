@@ -346,3 +346,49 @@ def test_engine_unavailable_is_what_a_missing_folder_raises(tmp_path):
     assert engine.indexed_versions() == {}
     engine.delete([1])  # nothing to remove: no error, and no index created
     assert not (tmp_path / "nowhere" / POINTER).exists()
+
+
+# Proximity rescores the best matches only (Elasticsearch's rescore window)
+
+
+def page_ids(engine: TantivyEngine, text: str, page: int, page_size: int) -> list[int]:
+    query = SearchQuery(text=text, page=page, page_size=page_size)
+    return [hit.id for hit in engine.search(query, parse_text(text)).hits]
+
+
+def test_proximity_reorders_the_window_and_every_page_after_it_follows_in_score_order(folder, monkeypatch):
+    monkeypatch.setattr("search.engines.tantivy_engine.PROXIMITY_WINDOW", 6)
+    engine = TantivyEngine(folder, writer_wait=5)
+    # The same words in both texts (the same score by words alone), standing apart or together.
+    apart = "hand washing training began in march while hygiene"
+    together = "hand hygiene washing training began in march while"
+    filler = " ward"
+    # Items n and 10 + n are equally long: the longer, the lower they score.
+    engine.upsert(
+        [document(n, f"Report {n}", body=apart + filler * n) for n in range(1, 11)]
+        + [document(10 + n, f"Report {10 + n}", body=together + filler * n) for n in range(1, 11)]
+    )
+    everything = page_ids(engine, "hand hygiene", 1, 20)
+    assert sorted(everything) == list(range(1, 21))
+    # The window holds the six best by words alone (the three shortest of each kind), words
+    # together first; after it, the order by words alone, where proximity no longer counts.
+    assert everything[:6] == [11, 12, 13, 1, 2, 3]
+    assert everything[6:8] in ([14, 4], [4, 14])
+    # Pages walk the same order: no item twice, none missing, across the window's edge.
+    pages = [pk for page in range(1, 6) for pk in page_ids(engine, "hand hygiene", page, 4)]
+    assert pages == everything
+
+
+def test_equal_scores_list_the_newer_item_first_then_the_higher_id_as_elasticsearch_sorts(folder):
+    engine = TantivyEngine(folder, writer_wait=5)
+    same = "Oxygen concentrators for district hospitals."
+    engine.upsert(
+        [
+            document(3, "Oxygen plants", body=same, publication_date="2021-05-01", year=2021),
+            document(7, "Oxygen plants", body=same, publication_date="2023-05-01", year=2023),
+            document(5, "Oxygen plants", body=same, publication_date="2023-05-01", year=2023),
+            document(9, "Oxygen plants", body=same, publication_date="2019-05-01", year=2019),
+        ]
+    )
+    engine.upsert([document(3, "Oxygen plants", body=same, publication_date="2021-05-01", year=2021)])  # a new segment
+    assert page_ids(engine, "oxygen", 1, 10) == [7, 5, 3, 9]
