@@ -8,8 +8,6 @@ tantivy's query parser, so no input can form query syntax.
 """
 
 import datetime
-import itertools
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -56,8 +54,6 @@ AUTOCOMPLETE_MIN_PREFIX = 2
 # A joined word is tried as two words of three letters or more, at most two ways.
 MIN_COMPOUND_PART = 3
 MAX_SPLITS = 2
-# "At least m of n clauses" as at most this many conjunctions (8 words: 28).
-MAX_COMBINATIONS = 40
 # How much more proximity (search/schema.py PROXIMITY_SLOP) weighs than the field's own boost.
 PROXIMITY = 1.0
 REBUILD_PROGRESS_EVERY = 100
@@ -295,10 +291,9 @@ class TantivyEngine(SearchEngine):
 
     @staticmethod
     def _text(clauses: list[ClauseQuery], minimum: int | None) -> Query | None:
-        """Items matching at least `minimum` clauses, those matching all of them first (a constant
-        far above any BM25 score is added to theirs). tantivy's BooleanQuery has no
-        minimum-should-match: "at least m of n" is the union of the m-clause conjunctions, fine
-        for the few clauses people type; past MAX_COMBINATIONS it becomes "all but one"."""
+        """Items matching at least `minimum` clauses (None: all), those matching all of them first
+        (a constant far above any BM25 score is added to theirs): Elasticsearch's `bool.should`
+        with `minimum_should_match`, each matching clause's score counted once."""
         if not clauses:
             return None
         every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses])
@@ -306,17 +301,9 @@ class TantivyEngine(SearchEngine):
         m = n if minimum is None else max(1, min(minimum, n))
         if m == n:
             return every
-        if math.comb(n, m) > MAX_COMBINATIONS:
-            m = n - 1
-        if m == 1:
-            enough = Query.boolean_query([(Occur.Should, clause.query) for clause in clauses])
-        else:
-            enough = Query.boolean_query(
-                [
-                    (Occur.Should, Query.boolean_query([(Occur.Must, clause.query) for clause in group]))
-                    for group in itertools.combinations(clauses, m)
-                ]
-            )
+        enough = Query.boolean_query(
+            [(Occur.Should, clause.query) for clause in clauses], minimum_number_should_match=m
+        )
         return Query.boolean_query(
             [(Occur.Must, enough), (Occur.Should, Query.const_score_query(every, EVERY_WORD_BONUS))]
         )
