@@ -200,6 +200,12 @@ ADMIN_TARGETS = [
         "rendition's get_upload_to)",
     ),
     Target(
+        "wagtail.admin.wagtail_hooks.ExplorerMenuItem",
+        "7aedcf605064a281",
+        "open the Pages menu at a partner's partnership in their language (knowledge/publishing/explorer.py "
+        "subclasses it, through the construct_main_menu hook, and gives its start page)",
+    ),
+    Target(
         "wagtail.admin.signal_handlers.register_signal_handlers",
         "2afc24c3a6084dea",
         "replace Wagtail's approval e-mail receiver, found by its dispatch uid "
