@@ -39,7 +39,8 @@ def test_search_then_a_facet_narrows_results_and_updates_counts(demo_site, reade
     assert state(case_studies) == "not selected"
     # Its state is said in words; no character stands for it (the box is drawn by the stylesheet).
     assert not re.search("[☐☑]", case_studies.evaluate("a => a.textContent"))
-    expect(case_studies).to_have_accessible_name(re.compile(r"^Case studies \d+, not selected$"))
+    # (Chromium puts a space before the comma: the hidden text is positioned, so a block of its own.)
+    expect(case_studies).to_have_accessible_name(re.compile(r"^Case studies \d+ ?, not selected$"))
     case_studies.click()
     after = result_count(reader)
     assert after == types_before["Case studies"] < before
@@ -49,7 +50,7 @@ def test_search_then_a_facet_narrows_results_and_updates_counts(demo_site, reade
     regions_after = counts(reader, "Region")
     assert sum(regions_after.values()) < sum(regions_before.values())
     assert state(case_studies) == "selected"
-    expect(case_studies).to_have_accessible_name(re.compile(r"^Case studies \d+, selected$"))
+    expect(case_studies).to_have_accessible_name(re.compile(r"^Case studies \d+ ?, selected$"))
     assert all(t.upper() == "CASE STUDY" for t in reader.locator(".hit .card-type").all_inner_texts())
     screenshot(reader, "search-faceted")
 
