@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.utils import translation
 from django.utils.translation import get_language_from_path, get_language_info
 from wagtail.models import Locale, Page, Site
@@ -44,6 +44,18 @@ def reader_language(request: HttpRequest | None) -> str | None:
         return None
     language = get_language_from_path(path)
     return language if language and language != settings.LANGUAGE_CODE else None
+
+
+def with_reader(path: str, params: QueryDict | None, request: HttpRequest | None) -> str:
+    """An unprefixed address (a feed) with `params` and the reader's language as its `reader`
+    parameter, so that it answers as the page the reader came from; without one in English."""
+    query = params.copy() if params is not None else QueryDict(mutable=True)
+    query.pop("reader", None)
+    language = reader_language(request)
+    if language:
+        query["reader"] = language
+    encoded = query.urlencode()
+    return f"{path}?{encoded}" if encoded else path
 
 
 def _locale_ids(request: HttpRequest | None) -> dict[str, int]:

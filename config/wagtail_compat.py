@@ -200,6 +200,12 @@ ADMIN_TARGETS = [
         "rendition's get_upload_to)",
     ),
     Target(
+        "wagtail.admin.wagtail_hooks.ExplorerMenuItem",
+        "7aedcf605064a281",
+        "open the Pages menu at a partner's partnership in their language (knowledge/publishing/explorer.py "
+        "subclasses it, through the construct_main_menu hook, and gives its start page)",
+    ),
+    Target(
         "wagtail.admin.signal_handlers.register_signal_handlers",
         "2afc24c3a6084dea",
         "replace Wagtail's approval e-mail receiver, found by its dispatch uid "
@@ -247,7 +253,22 @@ LOCALIZE_TARGETS = [
         "9cf1ffceecbb6b7d",
         "check the page's rights first and refuse a PO upload without a file with a 400",
     ),
+    # Its page buttons are registered hook functions (page header and listing menus); Wagtail has
+    # no hook to take another app's buttons out, so the registered function itself is replaced in
+    # Wagtail's hook registry, whose layout get_hooks shows.
+    Target(
+        "wagtail_localize.wagtail_hooks.page_listing_more_buttons",
+        "2a98d3b297d8c957",
+        "offer Translate and Sync only where the user may translate or sync the page",
+    ),
+    Target(
+        "wagtail.hooks.get_hooks",
+        "0020a4cf909b171d",
+        "replace wagtail-localize's page buttons in the hook registry (_hooks: name -> [(function, order)])",
+    ),
 ]
+# The hooks wagtail-localize registers its page buttons for.
+LOCALIZE_BUTTON_HOOKS = ("register_page_header_buttons", "register_page_listing_more_buttons")
 
 
 def _wrap(path: str, guard) -> None:
@@ -258,6 +279,21 @@ def _wrap(path: str, guard) -> None:
     guarded = guard(original)
     setattr(guarded, ORIGINAL, original)
     setattr(holder, name, guarded)
+
+
+def _replace_hook(path: str, hook_names: tuple[str, ...], guard) -> None:
+    """Put guard(the function) in place of a hook function another app registered, under each of
+    `hook_names`, and at `path` (so that it is replaced once)."""
+    from wagtail import hooks
+
+    _wrap(path, guard)
+    holder, name, original = next(t for t in LOCALIZE_TARGETS if t.path == path).lookup()
+    guarded = getattr(holder, name)
+    for hook_name in hook_names:
+        registered = hooks._hooks.get(hook_name, [])
+        if not any(function is original for function, _order in registered):
+            raise WagtailChanged(f"{path} is no longer registered for the {hook_name} hook ({installed_versions()}).")
+        hooks._hooks[hook_name] = [(guarded if f is original else f, order) for f, order in registered]
 
 
 def _installed() -> bool:
@@ -317,6 +353,11 @@ def install() -> None:
     _wrap(
         f"{_LOCALIZE}.edit_translation.upload_pofile",
         lambda original: require_POST(translation.a_po_file_or_a_clear_refusal(original)),
+    )
+    _replace_hook(
+        "wagtail_localize.wagtail_hooks.page_listing_more_buttons",
+        LOCALIZE_BUTTON_HOOKS,
+        translation.translation_buttons_where_allowed,
     )
 
     # Wagtail's own Rendition model: a custom one could override get_upload_to, but this site

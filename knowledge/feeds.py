@@ -1,20 +1,27 @@
-"""Atom feeds: the latest items, and any search as a feed (/feeds/search.atom takes /search/'s parameters)."""
+"""Atom feeds: the latest items, and any search as a feed (/feeds/search.atom takes /search/'s parameters).
+
+Feeds have no language prefix: `reader=fr` asks for a French reader's feed, as the French pages
+link it. Each item is listed once, in the reader's language where it has a translation, else the
+original, whose entry says its language (xml:lang); the feed's own words are the reader's."""
 
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from config.absolute_urls import absolute_url
+from config.languages import in_language
 from search.engines import EngineUnavailable
-from search.forms import PAGE_SIZES, SearchForm
-from search.service import run_search
+from search.forms import PAGE_SIZES, ReaderForm, SearchForm
+from search.service import current_reader, run_search
 
-from .selectors import published_items
+from .selectors import in_reader_language, originals, published_items
 from .syndication import ItemDescription, describe_items
 
 logger = logging.getLogger(__name__)
@@ -58,10 +65,15 @@ class ItemFeed(Feed):
     feed_type = MultiAuthorAtomFeed
 
     def __call__(self, request, *args, **kwargs):
-        try:
-            return super().__call__(request, *args, **kwargs)
-        except BadFeedRequest as error:
-            return HttpResponse(str(error), status=error.status, content_type="text/plain; charset=utf-8")
+        form = ReaderForm(request.GET)
+        if not form.is_valid():
+            return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
+        # The reader's language for the feed's words, its links and which version of each item.
+        with translation.override(form.cleaned_data["reader"] or settings.LANGUAGE_CODE):
+            try:
+                return super().__call__(request, *args, **kwargs)
+            except BadFeedRequest as error:
+                return HttpResponse(str(error), status=error.status, content_type="text/plain; charset=utf-8")
 
     def title(self, obj: FeedRequest) -> str:
         return obj.title
@@ -104,11 +116,18 @@ class ItemFeed(Feed):
         return {"authors": item.creators, "language": item.page.language}
 
 
+def _linked_for(reader: str) -> str | None:
+    """The language entries link in: None for the default one (each page's own address)."""
+    return reader if reader != settings.LANGUAGE_CODE else None
+
+
 class LatestItemsFeed(ItemFeed):
     def get_object(self, request, *args, **kwargs) -> FeedRequest:
-        entries = describe_items(request, published_items()[:LATEST_COUNT])
+        reader = current_reader()
+        latest = in_reader_language(list(originals(published_items())[:LATEST_COUNT]), reader)
+        entries = describe_items(request, latest, reader=_linked_for(reader))
         title = _("ESTHER Knowledge Hub: latest items")
-        return FeedRequest(request, entries, title, "/")
+        return FeedRequest(request, entries, title, in_language("/", reader))
 
 
 class SearchFeed(ItemFeed):
@@ -129,12 +148,16 @@ class SearchFeed(ItemFeed):
         ids = [hit.id for hit in search.results.hits]
         # Read from the database, not the index: what the feed shows is what is live and public now.
         pages = published_items().filter(pk__in=ids).in_bulk()
-        entries = describe_items(request, [pages[pk] for pk in ids if pk in pages])
+        entries = describe_items(
+            request, [pages[pk] for pk in ids if pk in pages], reader=_linked_for(current_reader())
+        )
         text = form.cleaned_data.get("q")
         title = (
             _("ESTHER Knowledge Hub: search for “%(q)s”") % {"q": text} if text else _("ESTHER Knowledge Hub: search")
         )
-        link = reverse("search") + "?" + request.GET.urlencode()
+        params = request.GET.copy()
+        params.pop("reader", None)
+        link = reverse("search") + "?" + params.urlencode()  # under the reader's prefix
         return FeedRequest(request, entries, title, link)
 
 

@@ -12,9 +12,11 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from config.languages import reader_language
 from search.engines import EngineUnavailable
 from search.forms import SearchForm, last_page
 from search.service import run_search
@@ -22,13 +24,14 @@ from search.urls_state import FILTERS, listing_links, page_links
 
 from .content_version import cached_until_content_changes, content_version
 from .figures import cached_library_figures, figures_csv
-from .models import Country, FocusArea, KnowledgeItemPage, LibraryIndexPage
+from .models import Country, FocusArea, KnowledgeItemPage, LibraryIndexPage, PartnershipPage
 from .models.taxonomy import region_name
 from .selectors import (
     CardsSortedByIdFirst,
     cards_in_order,
     countries_with_counts,
     focus_areas_with_counts,
+    in_reader_language,
     published_items,
     published_partnerships,
 )
@@ -56,7 +59,9 @@ def focus_area_listing(request: HttpRequest, library: LibraryIndexPage, area: Fo
     context.update(
         page=library,
         focus_area=area,
-        partnerships=published_partnerships(within=library.shelves).filter(focus_areas=area),  # read when not cached
+        partnerships=partnerships_for_reader(
+            request, published_partnerships(within=library.shelves).filter(focus_areas=area)
+        ),
         content_version=content_version(),
     )
     return TemplateResponse(request, "knowledge/focus_area.html", context, status=status)
@@ -166,8 +171,20 @@ def focus_areas_counted(within: Page) -> list:
     )
 
 
+def partnerships_for_reader(request: HttpRequest, partnerships: QuerySet[PartnershipPage]) -> list[PartnershipPage]:
+    """The library's partnerships (the originals), each in the reader's language where it has a
+    translation, in alphabetical order of what the reader reads. Lazy: read only when the
+    template's cache of the list is empty."""
+
+    def read() -> list[PartnershipPage]:
+        shown = in_reader_language(list(partnerships), reader_language(request), published_partnerships)
+        return sorted(shown, key=lambda partnership: _sort_key(partnership.title))
+
+    return SimpleLazyObject(read)
+
+
 def partnership_list(request: HttpRequest, library: LibraryIndexPage) -> TemplateResponse:
-    partnerships = published_partnerships(within=library.shelves).order_by("title")  # lazy: read when not cached
+    partnerships = partnerships_for_reader(request, published_partnerships(within=library.shelves))
     return TemplateResponse(
         request,
         "knowledge/partnership_list.html",

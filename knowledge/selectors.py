@@ -3,10 +3,13 @@
 import datetime
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 from wagtail.models import Page
 
 from .content_version import cached_until_content_changes
@@ -29,6 +32,20 @@ def published_items(within: Page | None = None) -> QuerySet[KnowledgeItemPage]:
     if within is not None:
         items = items.descendant_of(within)
     return with_card_data(items).order_by("-publication_date", "-pk")
+
+
+def originals(items: QuerySet[KnowledgeItemPage]) -> QuerySet[KnowledgeItemPage]:
+    """Each item of `items` once, in its original version: the default language's, else the first
+    made (as search/documents.py `readers_of` decides; `in_reader_language` then gives a reader's)."""
+    default = settings.LANGUAGE_CODE
+    earlier = (
+        KnowledgeItemPage.objects.live()
+        .public()
+        .filter(translation_key=OuterRef("translation_key"))
+        .exclude(pk=OuterRef("pk"))
+        .filter(Q(locale__language_code=default) | Q(pk__lt=OuterRef("pk")))
+    )
+    return items.filter(Q(locale__language_code=default) | ~Exists(earlier))
 
 
 def with_card_data(items: QuerySet[KnowledgeItemPage]) -> QuerySet[KnowledgeItemPage]:
@@ -185,12 +202,18 @@ def featured_testimonials(within: Page | None = None, limit: int = 6) -> list[Te
     )
 
 
-def in_reader_language(items: list[KnowledgeItemPage], language: str | None) -> list[KnowledgeItemPage]:
-    """Each item in `language` where it has a live, public translation (ready for a card), else
-    itself: one query, whatever the number of items."""
-    if not language or not items:
-        return items
-    keys = [item.translation_key for item in items]
-    translated = published_items().filter(translation_key__in=keys, locale__language_code=language)
-    found = {item.translation_key: item for item in translated}
-    return [found.get(item.translation_key, item) for item in items]
+P = TypeVar("P", bound=Page)
+
+
+def in_reader_language(
+    pages: list[P], language: str | None, ready: Callable[[], QuerySet[P]] = published_items
+) -> list[P]:
+    """Each page in `language` where it has a live, public translation, else itself: one query,
+    whatever the number of pages. `ready` gives the live pages the translations are read from,
+    ready for what shows them: items for cards (the default), `published_partnerships`."""
+    if not language or not pages:
+        return pages
+    keys = [page.translation_key for page in pages]
+    translated = ready().filter(translation_key__in=keys, locale__language_code=language)
+    found = {page.translation_key: page for page in translated}
+    return [found.get(page.translation_key, page) for page in pages]

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from config.absolute_urls import absolute_url
+from config.languages import page_path_in
 
 from .models import CaseStudyAuthor, CaseStudyPage, KnowledgeItemPage
 
@@ -39,8 +40,12 @@ class ItemDescription:
         return datetime.datetime.combine(self.page.publication_date, datetime.time.min, tzinfo=datetime.UTC)
 
 
-def describe_items(request: HttpRequest, pages: Iterable[KnowledgeItemPage]) -> list[ItemDescription]:
-    """Describe pages from `selectors.published_items()` (focus areas, countries and partnership prefetched)."""
+def describe_items(
+    request: HttpRequest, pages: Iterable[KnowledgeItemPage], reader: str | None = None
+) -> list[ItemDescription]:
+    """Describe pages from `selectors.published_items()` (focus areas, countries and partnership
+    prefetched). With `reader` (an interface language), each links to where that reader reads it:
+    its translation, else the page under the reader's prefix."""
     pages = list(pages)
     ids = [page.pk for page in pages]
     authors: dict[int, list[str]] = defaultdict(list)
@@ -59,7 +64,9 @@ def describe_items(request: HttpRequest, pages: Iterable[KnowledgeItemPage]) -> 
         described.append(
             ItemDescription(
                 page=page,
-                url=absolute_url(page.get_url(request) or page.url_path, request),
+                url=absolute_url(
+                    (reader and page_path_in(page, reader, request)) or page.get_url(request) or page.url_path, request
+                ),
                 permanent_url=absolute_url(permanent_path(page.pk), request),
                 creators=authors.get(page.pk) or fallback,
                 focus_areas=[area.name for area in page.focus_areas.all()],

@@ -9,6 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from config.absolute_urls import absolute_url
+from config.languages import with_reader
 
 from . import citations
 from .feeds import BadFeedRequest, search_feed
@@ -76,6 +77,6 @@ def search_feed_page(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(
             request, "knowledge/search_feed.html", {**context, "error": str(error)}, status=error.status
         )
-    feed_path = reverse("feed_search") + (f"?{query}" if query else "")
+    feed_path = with_reader(reverse("feed_search"), request.GET, request)
     context |= {"entries": feed.entries, "feed_path": feed_path, "feed_url": absolute_url(feed_path, request)}
     return TemplateResponse(request, "knowledge/search_feed.html", context)

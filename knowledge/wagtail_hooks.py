@@ -20,6 +20,7 @@ from .models.partnerships import PARTNERSHIP_PAGE_CONTEXT_HOOK
 from .publishing import feedback, hardening
 from .publishing.dashboard import add_partner_items_panel
 from .publishing.documents import serve_partnership_documents_once_published
+from .publishing.explorer import explorer_opens_at_the_partnership
 from .publishing.notifications import remember_unpublication_reason
 from .publishing.permissions import visible_in_choosers
 from .publishing.plain_words import submit_for_review
@@ -88,6 +89,7 @@ def hide_drafts_the_user_may_not_write(pages, request):
 
 
 hooks.register("before_move_page", hardening.refuse_move_without_permission)
+hooks.register("construct_main_menu", explorer_opens_at_the_partnership)
 hooks.register("construct_reports_menu", hardening.hide_editors_reports)
 # After Wagtail's own registrations (order 0), which these replace.
 hooks.register("construct_admin_api", hardening.register_admin_api_endpoints, order=1)

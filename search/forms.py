@@ -5,6 +5,7 @@ names it, never a 500. Its filters are the facets of search/schema.py."""
 import dataclasses
 
 from django import forms
+from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -70,7 +71,39 @@ def regions(slugs: list[str]) -> set[str]:
 TYPE_CHOICES = [(slug, capfirst(model._meta.verbose_name_plural)) for slug, model in ITEM_TYPES.items()]
 
 
-class SearchForm(forms.Form):
+def reader_languages() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in settings.LANGUAGES]
+
+
+class ParametersForm(forms.Form):
+    """A public endpoint's parameters: any problem is answered with a 400 that names it."""
+
+    def error_text(self) -> str:
+        """One line per problem, naming the parameter."""
+        lines = []
+        for name, errors in self.errors.items():
+            for error in errors:
+                lines.append(str(error) if name == "__all__" else f"{name}: {error}")
+        return " ".join(lines)
+
+
+class ReaderField(forms.ChoiceField):
+    """`reader`: the interface language of the reader, for the addresses with no language prefix
+    (the JSON APIs, feeds): each item is shown once, in that language's version where there is one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, choices=reader_languages, **kwargs)
+
+
+class ReaderForm(ParametersForm):
+    reader = ReaderField()
+
+
+class AutocompleteForm(ReaderForm):
+    q = forms.CharField(required=False, strip=False)
+
+
+class SearchForm(ParametersForm):
     q = forms.CharField(required=False, strip=True, max_length=10_000)
     type = forms.MultipleChoiceField(required=False, choices=TYPE_CHOICES)
     focus_area = CheckedMultipleChoiceField(required=False, existing=focus_areas)
@@ -85,6 +118,7 @@ class SearchForm(forms.Form):
     page_size = forms.TypedChoiceField(
         required=False, coerce=int, choices=[(n, n) for n in PAGE_SIZES], empty_value=None
     )
+    reader = ReaderField()
 
     def __init__(self, data=None, *args, default_page_size: int = 10, **kwargs):
         """`default_page_size`: the page size when the parameter is not given (the library's
@@ -112,14 +146,6 @@ class SearchForm(forms.Form):
             )
         return cleaned
 
-    def error_text(self) -> str:
-        """One line per problem, naming the parameter."""
-        lines = []
-        for name, errors in self.errors.items():
-            for error in errors:
-                lines.append(str(error) if name == "__all__" else f"{name}: {error}")
-        return " ".join(lines)
-
     def to_query(self, **fixed) -> SearchQuery:
         """The validated parameters as a query; `fixed` overrides them (a listing's own scope)."""
         data = self.cleaned_data
@@ -136,5 +162,6 @@ class SearchForm(forms.Form):
             sort=data.get("sort") or ("relevance" if data.get("q") else "newest"),
             page=data.get("page") or 1,
             page_size=data.get("page_size") or self.default_page_size,
+            readers=(data["reader"],) if data.get("reader") else (),
         )
         return dataclasses.replace(query, **fixed)

@@ -21,7 +21,7 @@ from knowledge.models import Country, FocusArea, Language, PartnershipPage
 from knowledge.models.taxonomy import region_name
 from knowledge.selectors import ITEM_TYPES
 
-from .engines import EngineResults, EngineUnavailable, Hit, SearchEngine, get_engine
+from .engines import EngineResults, EngineUnavailable, Hit, SearchEngine, Suggestion, get_engine
 from .query import ParsedText, SearchQuery, parse_text
 from .schema import FACETS
 from .spelling import corrected_text, words_to_check
@@ -177,15 +177,26 @@ def most_words(clauses: int) -> int:
     return clauses if clauses <= 2 else max(2, clauses * 3 // 4)
 
 
+def current_reader() -> str:
+    """The interface language of the request being answered (the default one for unprefixed
+    addresses: the APIs and feeds, which take a `reader` parameter instead)."""
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def for_reader(query: SearchQuery) -> SearchQuery:
     """The query showing each item once: its version in the reader's interface language where
     there is one, else the original (the documents' `readers` field says which version that is)."""
     if query.readers:
         return query
-    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    return replace(query, readers=(language,))
+    return replace(query, readers=(current_reader(),))
+
+
+def suggest(text: str, limit: int, reader: str | None = None) -> list[Suggestion]:
+    """Titles completing `text`, each item once: in `reader`'s language where it has a version
+    in it, else the original (the current interface language's when no reader is given).
+    Raises EngineUnavailable when the engine cannot answer."""
+    return get_engine().autocomplete(text, limit, readers=(reader or current_reader(),))
 
 
 def find(query: SearchQuery, parsed: ParsedText | None = None, *, suggest: bool = True) -> EngineResults:

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 
 from config.absolute_urls import absolute_url
 
-from .engines import EngineUnavailable, get_engine
-from .forms import SearchForm, last_page
-from .service import SearchPage, run_search
+from .engines import EngineUnavailable
+from .forms import AutocompleteForm, SearchForm, last_page
+from .service import SearchPage, run_search, suggest
 from .urls_state import listing_links, with_text
 
 logger = logging.getLogger(__name__)
@@ -91,11 +91,13 @@ def search_api(request):
 
 @require_GET
 def autocomplete_api(request):
-    text = request.GET.get("q", "")
-    if "\x00" in text:
-        return JsonResponse({"error": _("q: Null characters are not allowed.")}, status=400)
+    """Titles completing `q`, each item once, in the language `reader` names (the page's own,
+    sent by autocomplete.js: this address has no language prefix)."""
+    form = AutocompleteForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": form.error_text()}, status=400)
     try:
-        suggestions = get_engine().autocomplete(text[:200], AUTOCOMPLETE_LIMIT)
+        suggestions = suggest(form.cleaned_data["q"][:200], AUTOCOMPLETE_LIMIT, form.cleaned_data["reader"] or None)
     except EngineUnavailable as error:
         logger.error("Search engine unavailable: %s", error)
         return JsonResponse({"error": _unavailable_message()}, status=503)

@@ -2,12 +2,13 @@
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import get_language, get_language_from_path
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from config.absolute_urls import absolute_url
-from config.languages import LanguageVersion, in_language, language_versions, reader_language
+from config.languages import LanguageVersion, in_language, language_versions, reader_language, with_reader
 from config.languages import reader_version as _reader_version
 
 register = template.Library()
@@ -30,6 +31,12 @@ def hreflang_links(context) -> list[tuple[str, str]]:
     links = [(v.code, absolute_url(v.path, request)) for v in other_languages(context) if v.exists]
     default = next((url for code, url in links if code == settings.LANGUAGE_CODE), None)
     return [*links, ("x-default", default)] if default else links
+
+
+@register.simple_tag(takes_context=True)
+def reader_address(context, name: str, params=None) -> str:
+    """The address of an unprefixed view (a feed) for this reader: `reader=fr` on a French page."""
+    return with_reader(reverse(name), params, context.get("request"))
 
 
 @register.filter

@@ -131,4 +131,8 @@ STRINGS = {
     'The IPC nurse of Gola Hills Government Hospital on returning to work after the Ebola epidemic.': "L'infirmière hygiéniste du Gola Hills Government Hospital sur son retour au travail après l'épidémie d'Ebola.",
     'I lost two friends from the maternity ward in 2014. When they asked us to come back, I said yes only after I saw the screening booth at the gate and gloves on every ward. Now I train the new nurses in infection prevention and control myself. The booth is still there; some nights it is empty, and that worries me more than anything.': "J'ai perdu deux amies de la maternité en 2014. Quand on nous a demandé de revenir, je n'ai dit oui qu'après avoir vu le poste de tri à l'entrée et des gants dans chaque service. Aujourd'hui, c'est moi qui forme les nouvelles infirmières à la prévention et au contrôle des infections. Le poste de tri est toujours là ; certaines nuits, il est vide, et c'est ce qui m'inquiète le plus.",
     'Infection prevention and control nurse': 'Infirmière en prévention et contrôle des infections',
+    # Case study outcomes (translatable with their case study).
+    'Surgical team using surgical hand-rub': "Membres de l'équipe chirurgicale pratiquant la friction hydroalcoolique",
+    'Days without HIV test kits in a year': "Jours sans tests de dépistage du VIH sur l'année",
+    'days': 'jours',
 }

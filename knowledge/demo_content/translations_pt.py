@@ -68,4 +68,8 @@ STRINGS = {
     'The head of the Okpara zone hospital pharmacy on ordering by consumption.': 'O chefe da farmácia do hospital de zona de Okpara sobre encomendar com base no consumo.',
     'Before, we ordered what the wards asked for, and we had stock outs every month while other boxes expired on the shelf. Now we count what goes out every day and order on that. It sounds simple. It took two years to make it a habit, and the monthly call with the other pharmacists of the network is what kept us going.': 'Antes, encomendávamos o que os serviços pediam, e tínhamos ruturas todos os meses enquanto outras caixas caducavam na prateleira. Agora contamos todos os dias o que sai e encomendamos com base nisso. Parece simples. Foram precisos dois anos para o tornar um hábito, e foi a chamada mensal com os outros farmacêuticos da rede que nos fez continuar.',
     'Head of the hospital pharmacy': 'Chefe da farmácia hospitalar',
+    # Case study outcomes (translatable with their case study).
+    'Women arriving in labor with severe anemia': 'Mulheres que chegam ao parto com anemia grave',
+    'Days without HIV test kits in a year': 'Dias sem testes de VIH num ano',
+    'days': 'dias',
 }

@@ -20,10 +20,11 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
 
-from config.languages import ReaderLanguagePageMixin
+from config.languages import ReaderLanguagePageMixin, in_default_language
 
 from .. import serializers as api
 from ..blocks import RICH_TEXT_FEATURES, CaseStudyBodyBlock
@@ -122,6 +123,14 @@ class KnowledgeItemPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         APIField("tags", serializer=api.TagsField()),
     ]
 
+    # Tags are the library's shared keywords, not the item's prose: every version of an item
+    # carries its original's (copied on each sync, not offered to translators), so that a tag
+    # finds the item in every language and the free-text tags are not forked per language.
+    override_translatable_fields = [
+        SynchronizedField("tags", overridable=False),
+        SynchronizedField("tagged_items", overridable=False),
+    ]
+
     class Meta:
         verbose_name = _("knowledge item")
         verbose_name_plural = _("knowledge items")
@@ -158,6 +167,14 @@ class KnowledgeItemPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
         """What publication needs beyond each field's own requirement: field name -> message.
         Checked when the item is submitted for review or published, never for a draft."""
         return {}
+
+    @property
+    def tags_language(self) -> str:
+        """The language the tags are written in: the original version's (see
+        `override_translatable_fields`)."""
+        if self.locale_id is None or self.locale.language_code == settings.LANGUAGE_CODE:
+            return self.language
+        return getattr(in_default_language(self), "language", self.language)
 
     @property
     def is_published(self) -> bool:
@@ -257,8 +274,12 @@ class CaseStudyAuthor(Orderable):
     panels = [FieldPanel("person")]
 
 
-class CaseStudyOutcome(Orderable):
-    """A measured result: an indicator moving from a baseline to a result."""
+class CaseStudyOutcome(TranslatableMixin, Orderable):
+    """A measured result: an indicator moving from a baseline to a result.
+
+    Translatable with its case study (wagtail-localize makes the indicator, unit, period and
+    source segments; the figures are the source's): each version of an outcome carries its case
+    study's locale and shares its translation key with the source's."""
 
     page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="outcomes")
     indicator = models.CharField(_("indicator"), max_length=255)
@@ -273,6 +294,9 @@ class CaseStudyOutcome(Orderable):
         FieldRowPanel([FieldPanel("baseline"), FieldPanel("result"), FieldPanel("unit")]),
         FieldRowPanel([FieldPanel("period"), FieldPanel("source")]),
     ]
+
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
+        pass
 
     @property
     def change(self):

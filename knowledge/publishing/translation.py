@@ -17,6 +17,10 @@ here to the page's own rights:
 - The snippet listing API behind the translation editor: only for those who may edit that type.
 - A PO file upload without a file: a 400 that says so (it was a 500).
 
+- Its "Translate this page" and "Sync translated pages" buttons (page header and listing menus):
+  only where the guards above let the user through, so a partner is never offered an action that
+  answers 403 (their partnership's own page) or a form with no language to choose.
+
 wagtail-localize offers no extension point for these: config/wagtail_compat.py wraps the methods
 concerned with the guards below, after checking that each is still what they were written for.
 The admin permission table (tests/security/test_admin_permissions.py) fails if they stop working.
@@ -28,6 +32,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
@@ -70,6 +75,35 @@ def pages_user_may_edit(user) -> QuerySet[Page]:
     for grant in grants:
         writable |= Q(path__startswith=grant.page.path)
     return Page.objects.filter(writable)
+
+
+def locales_left_to_translate_into(user, page: Page) -> QuerySet[Locale]:
+    """The locales `user` may translate `page` into where it has no translation yet (an alias
+    does not count: translating replaces it)."""
+    done = page.get_translations(inclusive=True).filter(alias_of__isnull=True).values("locale_id")
+    return translatable_locales(user, page).exclude(pk__in=done)
+
+
+def translation_buttons_where_allowed(page_buttons):
+    """wagtail-localize's page buttons ("Translate this page", "Sync translated pages"), kept only
+    where its views, held by the guards above, would let the user through."""
+
+    @wraps(page_buttons)
+    def guarded(page, user, view_name=None, next_url=None):
+        buttons = list(page_buttons(page, user, view_name=view_name, next_url=next_url))
+        if not buttons:
+            return
+        # Both act on the page an alias stands for (its translate URL names that page).
+        target = (Page.objects.get(pk=page.alias_of_id) if page.alias_of_id else page).specific_deferred
+        if not user_can_edit(user, target):
+            return  # both views refuse a page the user may not edit
+        translate = reverse("wagtail_localize:submit_page_translation", args=[target.pk])
+        for button in buttons:
+            if button.url == translate and not locales_left_to_translate_into(user, target).exists():
+                continue
+            yield button
+
+    return guarded
 
 
 def page_the_user_may_edit(get_object):

@@ -88,7 +88,9 @@ class SearchEngine(ABC):
         are left out. "Did you mean" (search/service.py) is built on this."""
 
     @abstractmethod
-    def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]: ...
+    def autocomplete(self, prefix: str, limit: int = 8, readers: tuple[str, ...] = ()) -> list[Suggestion]:
+        """Titles completing `prefix`; with `readers`, only the versions shown to readers of those
+        interface languages (the documents' `readers` field), so each item is suggested once."""
 
     @abstractmethod
     def more_like_this(self, item_id: int, limit: int = 4) -> list[int]: ...

@@ -460,7 +460,7 @@ class ElasticsearchEngine(SearchEngine):
                 corrections[word] = found
         return corrections
 
-    def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+    def autocomplete(self, prefix: str, limit: int = 8, readers: tuple[str, ...] = ()) -> list[Suggestion]:
         """Titles with every typed word, the last as a prefix: `type 2 diab`, `vitamin a`,
         `santé à`. Nothing for a single letter typed alone."""
         if len("".join(tokens(prefix))) < 2:
@@ -472,6 +472,8 @@ class ElasticsearchEngine(SearchEngine):
             .sort("_score", {"id": "desc"})
             .source(["title", "url", "type"])[:limit]
         )
+        if readers:  # each item once: the version for the reader's language
+            search = search.filter("terms", readers=list(readers))
         response = self._call(search.execute)
         return [Suggestion(hit.title, hit.url, hit.type) for hit in response.hits]
 

@@ -486,7 +486,7 @@ class TantivyEngine(SearchEngine):
                 counts[facet] = [FacetCount(value, count) for value, count in ordered[:FACET_SIZE] if count]
         return counts
 
-    def autocomplete(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+    def autocomplete(self, prefix: str, limit: int = 8, readers: tuple[str, ...] = ()) -> list[Suggestion]:
         """Titles with every typed word, the last one as a prefix (`surgical saf`)."""
         words = self.analysers.folded(prefix)
         if not words or len(words[-1]) < AUTOCOMPLETE_MIN_PREFIX:
@@ -495,6 +495,8 @@ class TantivyEngine(SearchEngine):
         # Folded tokens are letters and digits only: nothing in them is regex syntax.
         parts = [(Occur.Must, self._term("title", word)) for word in words[:-1]]
         parts.append((Occur.Must, Query.regex_query(self.schema, "title", f"{words[-1]}.*")))
+        if readers:  # each item once: the version for the reader's language
+            parts.append((Occur.Must, Query.term_set_query(self.schema, FACET_FIELDS["reader"], list(readers))))
         found = searcher.search(Query.boolean_query(parts), limit=limit, count=False)
         suggestions = []
         for _score, address in found.hits:

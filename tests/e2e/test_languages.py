@@ -55,3 +55,24 @@ def test_the_home_page_library_and_search_read_in_portuguese_and_spanish(demo_si
         assert first.startswith(f"/{language}/"), first
         screenshot(reader, f"search-{language}-{width}")
         context.close()
+
+
+# The placeholder's width as the input draws it: its font, measured on a canvas, against the
+# input's inner width (CSP allows Playwright's evaluation, not scripts from the page).
+PLACEHOLDER_FIT = """input => {
+  const style = getComputedStyle(input);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [input.placeholder, context.measureText(input.placeholder).width, room];
+}"""
+
+
+def test_the_header_search_placeholder_fits_its_box_on_a_phone_in_every_language(demo_site, chromium):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    reader = context.new_page()
+    for language in LANGUAGES:
+        reader.goto(demo_site.url + ("/" if language == "en" else f"/{language}/"))
+        placeholder, text, room = reader.eval_on_selector("#site-search-q", PLACEHOLDER_FIT)
+        assert placeholder and text <= room, (language, placeholder, round(text), round(room))
+    context.close()

@@ -112,9 +112,9 @@ def test_a_partner_submits_a_case_study_for_alliance_review(demo_site, partner, 
 
     sign_in(page, admin, partner, PASSWORD)
 
-    # The partnership is translated into French, and its partner group holds both versions, so
-    # Wagtail's page explorer starts at the root of both trees, not at the partnership (it did
-    # before content translation): the partner opens the partnership's page.
+    # The partnership is translated into French, and its partner group holds both versions: the
+    # explorer opens at the partnership in the partner's admin language (knowledge/publishing/
+    # explorer.py; tests/security/test_partner_explorer.py). Here the partner opens its page.
     page.goto(f"{admin}/pages/{partnership_id}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(partnership_title[:20], timeout=WAIT)
 

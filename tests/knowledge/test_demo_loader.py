@@ -4,7 +4,15 @@ from wagtail.models import Page
 from wagtail_localize.models import Translation
 
 from home.models import SiteSettings
-from knowledge.models import CaseStudyPage, Country, KnowledgeItemPage, LessonPage, PartnershipPage, TestimonialPage
+from knowledge.models import (
+    CaseStudyOutcome,
+    CaseStudyPage,
+    Country,
+    KnowledgeItemPage,
+    LessonPage,
+    PartnershipPage,
+    TestimonialPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +62,15 @@ def test_demo_content_covers_the_charter_and_loads_only_once(client, capsys):
                 "add_page",
                 "change_page",
             }
+    # Translated case studies carry their outcomes translated (the figures are the source's).
+    for code in ("fr", "pt"):
+        outcomes = CaseStudyOutcome.objects.filter(page__locale__language_code=code)
+        assert outcomes.exists(), code
+        for outcome in outcomes:
+            source = CaseStudyOutcome.objects.get(translation_key=outcome.translation_key, locale__language_code="en")
+            assert outcome.locale.language_code == code
+            assert outcome.indicator != source.indicator, (code, outcome.indicator)
+            assert (outcome.baseline, outcome.result) == (source.baseline, source.result)
     # Every item has its partnership and at least one country.
     assert not items.filter(partnership__isnull=True).exists()
     assert not items.filter(countries__isnull=True).exists()

@@ -369,3 +369,23 @@ def test_focus_area_country_and_partnership_pages_search_within_themselves(clien
             assert '<details class="filters">' in html  # a listing has the search's filters itself
         scoped = client.get(API, {parameter: value, "q": "laboratoire"}).json()
         assert [hit["title"] for hit in scoped["results"]] == ["Santé communautaire et laboratoire à Bamako"]
+
+
+def test_facet_links_say_in_words_whether_they_are_selected(client, corpus):
+    """Screen readers hear each facet value's state; no character stands for it (the box is drawn
+    by the stylesheet), and it is said in the reader's language."""
+    from lxml import html
+
+    for prefix, chosen, other in (("", "selected", "not selected"), ("/fr", "sélectionné", "non sélectionné")):
+        page = html.fromstring(client.get(f"{prefix}/search/", {"type": "case-study"}).content.decode())
+        links = page.xpath("//section[contains(@class, 'facet')]//a")
+        assert links
+        states = {}
+        for link in links:
+            text = " ".join(link.text_content().split())
+            assert "☐" not in text and "☑" not in text, text
+            (said,) = link.xpath(".//span[@class='visually-hidden']")
+            states[text] = said.text_content().strip(", ")
+        assert set(states.values()) == {chosen, other}
+        selected = [text for text, said in states.items() if said == chosen]
+        assert len(selected) == 1 and selected[0].startswith(("Case studies", "Études de cas")), selected

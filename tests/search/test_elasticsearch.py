@@ -803,6 +803,38 @@ def test_autocomplete_reads_every_word_the_last_as_a_prefix(es, engine):
     assert len(es.requests) == count
 
 
+def test_autocomplete_suggests_the_readers_version_of_each_item(client, site_on):
+    """/api/search/autocomplete/ has no language prefix: the page sends its language as `reader`,
+    and the query keeps only the versions shown to that reader (the documents' `readers`)."""
+    site_on.answer(
+        "POST",
+        "/esther-items/_search",
+        {
+            "took": 1,
+            "timed_out": False,
+            "_shards": SHARDS,
+            "hits": {"total": {"value": 0, "relation": "eq"}, "max_score": None, "hits": []},
+        },
+    )
+    for params, readers in (({"q": "santé  comm", "reader": "fr"}, ["fr"]), ({"q": "santé  comm"}, ["en"])):
+        assert client.get("/api/search/autocomplete/", params).json() == {"suggestions": []}
+        assert site_on.requests[-1].body == {
+            "query": {
+                "bool": {
+                    "must": [{"match_bool_prefix": {"title": {"query": "santé comm", "operator": "and"}}}],
+                    "filter": [{"terms": {"readers": readers}}],
+                }
+            },
+            "sort": ["_score", {"id": "desc"}],
+            "_source": ["title", "url", "type"],
+            "size": 8,
+        }
+    sent = len(site_on.requests)
+    response = client.get("/api/search/autocomplete/", {"q": "santé", "reader": "de"})
+    assert response.status_code == 400 and response.json()["error"].startswith("reader: ")
+    assert len(site_on.requests) == sent
+
+
 def test_related_items_are_the_others_like_the_item(es, engine):
     es.answer(
         "POST",
