@@ -68,6 +68,7 @@ class ClauseQuery:
     """One clause of the user's text as a tantivy query, and the words and phrases it matches, for highlights."""
 
     query: Query
+    optional: bool = False  # a function word: it scores, an item need not hold it
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
@@ -224,12 +225,24 @@ class TantivyEngine(SearchEngine):
                 queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]))
         return queries
 
-    def _phrase(self, words: list[str], out: ClauseQuery, weight: float = 1.0) -> list[Query]:
+    def _phrase(self, words: list[str], out: ClauseQuery, weight: float = 1.0, typed: str = "") -> list[Query]:
+        """The words side by side in any text field, as written; and, stemmed by each language,
+        in its stemmed fields, so a phrase finds its inflected forms (`rupture de stock` finds
+        `ruptures de stock`)."""
         out.phrases.add(tuple(words))
-        return [
+        queries = [
             Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight)
             for name, boost in FOLDED_FIELDS.items()
         ]
+        for language in LANGUAGES if typed else ():
+            stems = self.analysers.stemmed(american(typed), language)
+            if len(stems) > 1:
+                out.phrases.add(tuple(stems))
+                queries += [
+                    Query.boost_query(Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight)
+                    for name, boost in STEMMED_FIELDS.items()
+                ]
+        return queries
 
     def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:
         """A joined word as two words items hold (`handrub` -> `hand rub`, `rollout` -> `roll
@@ -247,12 +260,12 @@ class TantivyEngine(SearchEngine):
         out = ClauseQuery(Query.empty_query())
         per_alternative: list[Query] = []
         for position, alternative in enumerate(clause.alternatives):
-            weight = 1.0 if position == 0 else SYNONYM_WEIGHT
+            weight = clause.weight(position)
             typed = " ".join(alternative.words)
             words = self.analysers.folded(typed)
             queries: list[Query] = []
             if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
-                queries += self._phrase(words, out, weight)
+                queries += self._phrase(words, out, weight, typed)
                 if len(alternative.words) == 1:  # one hyphenated word: its joined form too
                     queries += self._exact(typed.replace("-", ""), "".join(words), weight, out)
             elif words:
@@ -261,9 +274,12 @@ class TantivyEngine(SearchEngine):
                     queries += self._phrase(split, out, weight)
             if queries:
                 per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
+        for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
+            per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in self._exact(compound, compound, 1.0, out)]))
         if not per_alternative:
             return None
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
+        out.optional = clause.optional
         return out
 
     def _filters(self, query: SearchQuery) -> dict[str, Query]:
@@ -293,7 +309,11 @@ class TantivyEngine(SearchEngine):
         for the few clauses people type; past MAX_COMBINATIONS it becomes "all but one"."""
         if not clauses:
             return None
-        every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses])
+        # Function words only score: an item need not hold them.
+        required = [clause for clause in clauses if not clause.optional]
+        scoring = [(Occur.Should, clause.query) for clause in clauses if clause.optional] if required else []
+        clauses = required or clauses
+        every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses] + scoring)
         n = len(clauses)
         m = n if minimum is None else max(1, min(minimum, n))
         if m == n:
@@ -310,7 +330,7 @@ class TantivyEngine(SearchEngine):
                 ]
             )
         return Query.boolean_query(
-            [(Occur.Must, enough), (Occur.Should, Query.const_score_query(every, EVERY_WORD_BONUS))]
+            [(Occur.Must, enough), (Occur.Should, Query.const_score_query(every, EVERY_WORD_BONUS)), *scoring]
         )
 
     @staticmethod
