@@ -74,8 +74,8 @@ class Clause:
 
     alternatives: tuple[Alternative, ...]
     source: str = ""
-    # A function word typed among other words (schema.FUNCTION_WORDS): it scores, and phrases and
-    # proximity read it, but an item need not hold it.
+    # A function word typed among other words (schema.FUNCTION_WORDS): an item need not hold it,
+    # and it never matches on its own; proximity (the typed words close together) still reads it.
     optional: bool = False
     # The word joined with the word typed next to it (`stock outs` -> `stockouts`), folded: an
     # item holding the joined form matches this clause (and its neighbour's) too.
@@ -180,9 +180,7 @@ def _corrected(words: tuple[str, ...], corrections: dict[str, str]) -> tuple[str
     return tuple(corrections.get("".join(tokens(word)), word) for word in words)
 
 
-def parse_text(
-    text: str, synonyms: Synonyms | None = None, corrections: dict[str, str] | None = None
-) -> ParsedText:
+def parse_text(text: str, synonyms: Synonyms | None = None, corrections: dict[str, str] | None = None) -> ParsedText:
     """Split into quoted phrases and words; expand synonyms. Never fails, whatever the input.
 
     A run of typed words (or a quoted phrase) that is a form of a synonym key (`forms`) gets the

@@ -99,7 +99,9 @@ def _pattern(text: str, language: str, marks: Marks) -> re.Pattern | None:
         parts.append(rf"(?:{_alternation(words)})")
     phrase_words = {word for phrase in marks.phrases for word in phrase}
     if phrase_words:
-        written = _tokens_as_written(distinct, phrase_words, language, set())
+        # A phrase's words as written, or (for a phrase matched stemmed: `ruptures de stock` for
+        # `rupture de stock`) its stems in the item's language.
+        written = _tokens_as_written(distinct, phrase_words, language, phrase_words)
         for phrase in sorted(marks.phrases, key=len, reverse=True):
             forms = [[token for token, word in written.items() if word == part] for part in phrase]
             if all(forms):

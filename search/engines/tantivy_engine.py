@@ -22,7 +22,7 @@ from tantivy import Occur, Order, Query
 
 from ..analysis import stems_in_every_language
 from ..query import COUNTED_FACETS, FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
-from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, SYNONYM_WEIGHT
+from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, JOINED_BOOST, PROXIMITY_SLOP
 from ..spelling import allowed_edits, is_vocabulary_word
 from ..variants import american
 from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
@@ -31,7 +31,6 @@ from .tantivy_folder import WRITER_WAIT, IndexFolder, SchemaChanged
 from .tantivy_schema import (
     FOLDED_FIELDS,
     JOINED,
-    JOINED_BOOST,
     LANGUAGES,
     SET_FIELDS,
     SET_SEPARATOR,
@@ -50,6 +49,8 @@ FACET_SIZE = 1000
 SET_FACET_SIZE = 60_000
 MORE_LIKE_THIS_TERMS = 12
 MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
+# Hits read past a page at most to order a run of equal scores that crosses its edge.
+TIES_READ = 1000
 # Words in more than this share of the items say nothing about an item (as in the database engine).
 MORE_LIKE_THIS_COMMON = 0.3
 AUTOCOMPLETE_MIN_PREFIX = 2
@@ -118,6 +119,43 @@ class Vocabulary:
         found = process.extract(word, list(candidates), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4)
         found = sorted(((term, distance) for term, distance, _ in found), key=lambda p: (p[1], -candidates[p[0]]))
         return [term for term, _ in found[:limit]]
+
+
+@dataclass
+class Page:
+    count: int
+    addresses: list  # the page's hits, in order
+
+
+def _ranked_page(searcher: tantivy.Searcher, combined: Query, offset: int, limit: int) -> Page:
+    """A page of hits by score, equal scores newest first, then by id (as Elasticsearch sorts
+    them): tantivy leaves ties in the order of the index's segments, which merges change, so the
+    same search could show an item on two pages or on none. The page is read with one hit more on
+    each side; only when a run of equal scores crosses its edge is the whole run read (its order
+    from the `date_order` fast field, no stored document), at most TIES_READ hits past the page."""
+    start = max(0, offset - 1)
+    found = searcher.search(combined, limit=limit + 1 + offset - start, offset=start, count=True)
+    hits = found.hits
+    first, last = offset - start, offset - start + limit - 1  # the page's place in `hits`
+    crosses = (first > 0 and first < len(hits) and hits[first - 1][0] == hits[first][0]) or (
+        last + 1 < len(hits) and hits[last][0] == hits[last + 1][0]
+    )
+    if crosses:
+        # Everything from the top down to past the lowest score the page's edges share.
+        edge = min(hits[first][0], hits[min(last, len(hits) - 1)][0])
+        window = offset + limit + 1
+        while True:
+            window = min(2 * window, offset + limit + TIES_READ)
+            hits = searcher.search(combined, limit=window, count=False).hits
+            if len(hits) < window or hits[-1][0] < edge or window == offset + limit + TIES_READ:
+                break
+        first = offset
+    else:
+        hits = hits[first : first + limit]
+        first = 0
+    orders = searcher.fast_field_values("date_order", [address for _score, address in hits])
+    ordered = sorted(zip(hits, orders, strict=True), key=lambda pair: (-pair[0][0], -(pair[1] or 0)))
+    return Page(found.count, [address for (_score, address), _order in ordered[first : first + limit]])
 
 
 def _terms(field: str) -> dict:
@@ -239,7 +277,9 @@ class TantivyEngine(SearchEngine):
             if len(stems) > 1:
                 out.phrases.add(tuple(stems))
                 queries += [
-                    Query.boost_query(Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight)
+                    Query.boost_query(
+                        Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight
+                    )
                     for name, boost in STEMMED_FIELDS.items()
                 ]
         return queries
@@ -275,7 +315,8 @@ class TantivyEngine(SearchEngine):
             if queries:
                 per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
-            per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in self._exact(compound, compound, 1.0, out)]))
+            joined = self._exact(compound, compound, 1.0, out)
+            per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in joined]))
         if not per_alternative:
             return None
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
@@ -309,11 +350,10 @@ class TantivyEngine(SearchEngine):
         for the few clauses people type; past MAX_COMBINATIONS it becomes "all but one"."""
         if not clauses:
             return None
-        # Function words only score: an item need not hold them.
-        required = [clause for clause in clauses if not clause.optional]
-        scoring = [(Occur.Should, clause.query) for clause in clauses if clause.optional] if required else []
-        clauses = required or clauses
-        every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses] + scoring)
+        # Function words typed among others count only where the typed words stand together
+        # (`_closer_first`): an item need not hold them, and they never match on their own.
+        clauses = [clause for clause in clauses if not clause.optional] or clauses
+        every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses])
         n = len(clauses)
         m = n if minimum is None else max(1, min(minimum, n))
         if m == n:
@@ -330,7 +370,7 @@ class TantivyEngine(SearchEngine):
                 ]
             )
         return Query.boolean_query(
-            [(Occur.Must, enough), (Occur.Should, Query.const_score_query(every, EVERY_WORD_BONUS)), *scoring]
+            [(Occur.Must, enough), (Occur.Should, Query.const_score_query(every, EVERY_WORD_BONUS))]
         )
 
     @staticmethod
@@ -376,14 +416,15 @@ class TantivyEngine(SearchEngine):
         text = self._text(clauses, minimum)
         ranked = self._closer_first(text, parsed)
         result = self._page(searcher, self._combined(ranked, filters), query, ranked=bool(clauses))
+        matched = [clause for clause in clauses if not clause.optional] or clauses  # never a lone `de` or `the`
         marks = Marks(
-            words={w for c in clauses for w in c.words},
-            stems={s for c in clauses for s in c.stems},
-            phrases={p for c in clauses for p in c.phrases},
+            words={w for c in matched for w in c.words},
+            stems={s for c in matched for s in c.stems},
+            phrases={p for c in matched for p in c.phrases},
         )
         return EngineResults(
             total=result.count,
-            hits=[self._hit(searcher.doc(address), marks) for _key, address in result.hits],
+            hits=[self._hit(searcher.doc(address), marks) for address in result.addresses],
             facets=self._facet_counts(searcher, text, filters),
         )
 
@@ -409,17 +450,18 @@ class TantivyEngine(SearchEngine):
         return [c for c in (self._clause(clause, vocabulary) for clause in parsed.clauses) if c]
 
     @staticmethod
-    def _page(searcher: tantivy.Searcher, combined: Query, query: SearchQuery, ranked: bool):
-        if ranked and query.sort == "relevance":
-            return searcher.search(combined, limit=query.page_size, offset=query.offset, count=True)
-        return searcher.search(
-            combined,
-            limit=query.page_size,
-            offset=query.offset,
-            count=True,
-            order_by_field="date_order",
-            order=Order.Asc if query.sort == "oldest" else Order.Desc,
-        )
+    def _page(searcher: tantivy.Searcher, combined: Query, query: SearchQuery, ranked: bool) -> Page:
+        if not (ranked and query.sort == "relevance"):
+            found = searcher.search(
+                combined,
+                limit=query.page_size,
+                offset=query.offset,
+                count=True,
+                order_by_field="date_order",
+                order=Order.Asc if query.sort == "oldest" else Order.Desc,
+            )
+            return Page(found.count, [address for _key, address in found.hits])
+        return _ranked_page(searcher, combined, query.offset, query.page_size)
 
     @staticmethod
     def _hit(stored: tantivy.Document, marks: Marks) -> Hit:

@@ -40,7 +40,6 @@ SET_SEPARATOR = "|"  # in no slug, country code or region slug
 # Hyphenated words written joined (`stock-out` -> `stockout`, search/variants.py), folded, not
 # stored; they also go into the stemmed fields, so `stockouts` finds `stock-out` too.
 JOINED = "joined"
-JOINED_BOOST = 1.0
 
 
 def stemmed_field(field: str, language: str) -> str:
