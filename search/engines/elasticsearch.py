@@ -73,8 +73,8 @@ def _alternative_queries(alternative: Alternative) -> list:
         Q("multi_match", query=text, fields=SURFACE_FIELDS, operator="and"),
         Q("multi_match", query=text, fields=STEMMED_FIELDS, operator="and"),
     ]
-    joined = "".join(tokens(text))
-    if len(tokens(text)) == 1 or "-" in text:  # a word, or a hyphenated one joined: `stock-out` -> `stockout`
+    joined = text.replace("-", "")  # a hyphenated word also joined: `stock-out` -> `stockout`
+    if len(tokens(joined)) == 1:
         matches.append(Q("multi_match", query=joined, fields=JOINED_FIELDS))
     if "-" in text:
         matches.append(Q("multi_match", query=joined, fields=[*SURFACE_FIELDS, *STEMMED_FIELDS]))

@@ -286,11 +286,16 @@ class TantivyEngine(SearchEngine):
 
     def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:
         """A joined word as two words items hold (`handrub` -> `hand rub`, `rollout` -> `roll
-        out`): each split into halves of three letters or more that some item's text holds."""
+        out`, `workloads` -> `work loads`): each split into halves of three letters or more that
+        some item's text holds, as written or stemmed (the phrase is looked up stemmed too)."""
         if len(word) < 2 * MIN_COMPOUND_PART:
             return []
+
+        def held(part: str) -> int:
+            return vocabulary.holds(part) or int(vocabulary.known(part))
+
         splits = [
-            (min(vocabulary.holds(word[:i]), vocabulary.holds(word[i:])), [word[:i], word[i:]])
+            (min(held(word[:i]), held(word[i:])), [word[:i], word[i:]])
             for i in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1)
         ]
         return [split for documents, split in sorted(splits, reverse=True)[:MAX_SPLITS] if documents]
@@ -311,7 +316,7 @@ class TantivyEngine(SearchEngine):
             elif words:
                 queries += self._word(typed, words[0], vocabulary, out, weight)
                 for split in self._split(words[0], vocabulary):
-                    queries += self._phrase(split, out, weight)
+                    queries += self._phrase(split, out, weight, " ".join(split))
             if queries:
                 per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`

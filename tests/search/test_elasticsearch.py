@@ -1009,3 +1009,47 @@ def test_a_cluster_error_or_a_missing_index_is_a_503_with_words(client, db, es, 
         assert response.status_code == 503 and "Search is unavailable" in response.content.decode()
     finally:
         get_engine.cache_clear()
+
+
+def test_function_words_count_only_in_the_proximity_phrase_and_longer_synonyms_weigh_less(es, engine):
+    es.answer("POST", "/esther-items/_search", search_answer([hit(2)]))
+    engine.search(SearchQuery(text="lista de verificação"), parse_text("lista de verificação"))
+    engine.search(SearchQuery(text="twinning"), parse_text("twinning", {("twinning",): [("jumelage", "hospitalier")]}))
+    function_words, synonym = (r.body["query"] for r in es.sent("POST", "/esther-items/_search"))
+    assert function_words == {
+        "bool": {
+            # `de` is no clause an item must hold, and never matches on its own.
+            "must": [{"bool": {"must": [word_query("lista", fuzzy=True), word_query("verificação", fuzzy=True)]}}],
+            "should": [
+                {
+                    "multi_match": {
+                        "query": "lista de verificação",
+                        "type": "phrase",
+                        "slop": 3,
+                        "fields": ["title^4", "summary^2", "body"],
+                    }
+                }
+            ],
+        }
+    }
+    # A synonym of two words for one typed weighs half a synonym's weight (a phrase scores the sum of its words).
+    phrase = {"query": "jumelage hospitalier", "type": "phrase"}
+    (synonym,) = synonym["bool"]["must"]
+    assert synonym == {
+        "dis_max": {
+            "queries": [
+                word_query("twinning", fuzzy=True),
+                {
+                    "bool": {
+                        "should": [
+                            {"multi_match": {**phrase, "fields": SURFACE}},
+                            {"multi_match": {**phrase, "fields": STEMMED}},
+                        ],
+                        "minimum_should_match": 1,
+                        "boost": 0.4,
+                    }
+                },
+            ],
+            "tie_breaker": 0.1,
+        }
+    }
