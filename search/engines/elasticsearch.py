@@ -16,7 +16,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from rapidfuzz.distance import OSA
 
-from ..analysis import tokens
+from ..analysis import TOKEN, tokens
 from ..query import COUNTED_FACETS, FACET_FIELDS, Alternative, Clause, ParsedText, SearchQuery
 from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, JOINED_BOOST, PROXIMITY_SLOP, TEXT_FIELDS
 from ..spelling import MIN_TYPO_LENGTH, allowed_edits
@@ -65,10 +65,13 @@ def _alternative_queries(alternative: Alternative) -> list:
     text = " ".join(alternative.words)
     if alternative.is_phrase:
         # As written, and stemmed: a phrase finds its inflected forms (`ruptures de stock`).
-        return [
+        phrases = [
             Q("multi_match", query=text, type="phrase", fields=SURFACE_FIELDS),
             Q("multi_match", query=text, type="phrase", fields=STEMMED_FIELDS),
         ]
+        if len(tokens(text)) == 2:  # two words (`hand rub`): also written as one
+            phrases.append(_compound_query("".join(TOKEN.findall(text))))
+        return phrases
     matches = [
         Q("multi_match", query=text, fields=SURFACE_FIELDS, operator="and"),
         Q("multi_match", query=text, fields=STEMMED_FIELDS, operator="and"),

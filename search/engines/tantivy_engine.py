@@ -20,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from tantivy import Occur, Order, Query
 
-from ..analysis import stems_in_every_language
+from ..analysis import TOKEN, stems_in_every_language
 from ..query import COUNTED_FACETS, FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
 from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, JOINED_BOOST, PROXIMITY_SLOP
 from ..spelling import allowed_edits, is_vocabulary_word
@@ -311,8 +311,8 @@ class TantivyEngine(SearchEngine):
             queries: list[Query] = []
             if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
                 queries += self._phrase(words, out, weight, typed)
-                if len(alternative.words) == 1:  # one hyphenated word: its joined form too
-                    queries += self._exact(typed.replace("-", ""), "".join(words), weight, out)
+                if len(words) == 2:  # two words (`stock-out`, `hand rub`): also written as one
+                    queries += self._exact("".join(TOKEN.findall(typed)), "".join(words), weight, out)
             elif words:
                 queries += self._word(typed, words[0], vocabulary, out, weight)
                 for split in self._split(words[0], vocabulary):

@@ -563,6 +563,8 @@ def test_the_search_request_is_exact(es, engine):
                             "should": [
                                 {"multi_match": {"query": "hand washing", "type": "phrase", "fields": SURFACE}},
                                 {"multi_match": {"query": "hand washing", "type": "phrase", "fields": STEMMED}},
+                                # Two words, also written as one.
+                                {"multi_match": {"query": "handwashing", "fields": [*SURFACE, *STEMMED, "joined"]}},
                             ],
                             "minimum_should_match": 1,
                         }
@@ -1044,6 +1046,7 @@ def test_function_words_count_only_in_the_proximity_phrase_and_longer_synonyms_w
                         "should": [
                             {"multi_match": {**phrase, "fields": SURFACE}},
                             {"multi_match": {**phrase, "fields": STEMMED}},
+                            {"multi_match": {"query": "jumelagehospitalier", "fields": [*SURFACE, *STEMMED, "joined"]}},
                         ],
                         "minimum_should_match": 1,
                         "boost": 0.4,
