@@ -4,6 +4,7 @@ The text is never handed to an engine's own query syntax: operators typed by use
 unbalanced quotes, AND) are read as plain words, so no input can cause a syntax error.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -123,7 +124,8 @@ Synonyms = dict[tuple[str, ...], list[tuple[str, ...]]]
 Form = tuple[str, ...]
 
 
-def forms(words: tuple[str, ...]) -> set[Form]:
+@functools.lru_cache(maxsize=20_000)  # the keys' forms are rebuilt with every synonym map, typed words recur
+def forms(words: tuple[str, ...]) -> frozenset[Form]:
     """What a run of words is recognised by when synonyms are looked up: its words folded, without
     function words (unless that is all there is), with American spelling, stemmed by each content
     language; and the same for the words written joined (`stock-outs`, `stock outs` and
@@ -131,13 +133,14 @@ def forms(words: tuple[str, ...]) -> set[Form]:
     folded = [token for word in words for token in tokens(word)]
     content = [token for token in folded if token not in schema.FUNCTION_WORDS] or folded
     if not content:
-        return set()
+        return frozenset()
+    spelled, joined = american(" ".join(content)).split(), american("".join(content))
     found = set()
     for language in schema.LANGUAGES:
-        found.add((language, *stems([american(token) for token in content], language)))
+        found.add((language, *stems(spelled, language)))
         if len(content) > 1:
-            found.add((language, *stems([american("".join(content))], language)))
-    return found
+            found.add((language, *stems([joined], language)))
+    return frozenset(found)
 
 
 class SynonymLookup:
@@ -153,6 +156,8 @@ class SynonymLookup:
     def keys(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The synonym keys these words are a form of; the exact key first."""
         found = [words] if words in self.synonyms else []
+        if not self.by_form:
+            return found
         for form in sorted(forms(words)):
             found += self.by_form.get(form, [])
         return list(dict.fromkeys(found))

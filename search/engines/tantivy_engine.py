@@ -73,6 +73,7 @@ class ClauseQuery:
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
+    stemmed_phrases: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
 
 class Vocabulary:
@@ -83,18 +84,22 @@ class Vocabulary:
         self.searcher = searcher
         self.analysers = analysers
         self._corrections: dict[str, list[str]] = {}
+        self._known: dict[str, bool] = {}
 
     def known(self, word: str) -> bool:
         """Some item holds the (folded) word as written, joined, or stemmed in its language:
         `jumelage` is no typo where items say `jumelages`."""
-        if any(self.searcher.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)):
-            return True
-        return any(
-            self.searcher.doc_freq(stemmed_field(name, language), stem)
-            for language in LANGUAGES
-            for stem in self.analysers.stemmed(american(word), language)
-            for name in STEMMED_FIELDS
-        )
+        if word not in self._known:
+            self._known[word] = any(self.searcher.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)) or any(
+                self.stemmed_in(language, stem)
+                for language in LANGUAGES
+                for stem in self.analysers.stemmed(american(word), language)
+            )
+        return self._known[word]
+
+    def stemmed_in(self, language: str, stem: str) -> bool:
+        """Some item in `language` holds the stem in its stemmed text."""
+        return any(self.searcher.doc_freq(stemmed_field(name, language), stem) for name in STEMMED_FIELDS)
 
     def holds(self, word: str) -> int:
         """How many items hold the folded word in their own text (title, summary, body)."""
@@ -263,7 +268,14 @@ class TantivyEngine(SearchEngine):
                 queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]))
         return queries
 
-    def _phrase(self, words: list[str], out: ClauseQuery, weight: float = 1.0, typed: str = "") -> list[Query]:
+    def _phrase(
+        self,
+        words: list[str],
+        out: ClauseQuery,
+        weight: float = 1.0,
+        typed: str = "",
+        vocabulary: Vocabulary | None = None,
+    ) -> list[Query]:
         """The words side by side in any text field, as written; and, stemmed by each language,
         in its stemmed fields, so a phrase finds its inflected forms (`rupture de stock` finds
         `ruptures de stock`)."""
@@ -274,8 +286,9 @@ class TantivyEngine(SearchEngine):
         ]
         for language in LANGUAGES if typed else ():
             stems = self.analysers.stemmed(american(typed), language)
-            if len(stems) > 1:
-                out.phrases.add(tuple(stems))
+            # A language whose items lack one of the stems cannot hold the phrase: not asked.
+            if len(stems) > 1 and (vocabulary is None or all(vocabulary.stemmed_in(language, s) for s in stems)):
+                out.stemmed_phrases.add((language, tuple(stems)))
                 queries += [
                     Query.boost_query(
                         Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight
@@ -291,11 +304,13 @@ class TantivyEngine(SearchEngine):
         if len(word) < 2 * MIN_COMPOUND_PART:
             return []
 
-        def held(part: str) -> int:
-            return vocabulary.holds(part) or int(vocabulary.known(part))
+        def held(left: str, right: str) -> int:
+            # The first half as written, the second also stemmed (`work` + `loads`).
+            first = vocabulary.holds(left)
+            return min(first, vocabulary.holds(right) or int(vocabulary.known(right))) if first else 0
 
         splits = [
-            (min(held(word[:i]), held(word[i:])), [word[:i], word[i:]])
+            (held(word[:i], word[i:]), [word[:i], word[i:]])
             for i in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1)
         ]
         return [split for documents, split in sorted(splits, reverse=True)[:MAX_SPLITS] if documents]
@@ -310,16 +325,19 @@ class TantivyEngine(SearchEngine):
             words = self.analysers.folded(typed)
             queries: list[Query] = []
             if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
-                queries += self._phrase(words, out, weight, typed)
-                if len(words) == 2:  # two words (`stock-out`, `hand rub`): also written as one
+                queries += self._phrase(words, out, weight, typed, vocabulary)
+                # Two words (`stock-out`, `hand rub`) also written as one, where some item does.
+                if len(words) == 2 and vocabulary.known("".join(words)):
                     queries += self._exact("".join(TOKEN.findall(typed)), "".join(words), weight, out)
             elif words:
                 queries += self._word(typed, words[0], vocabulary, out, weight)
                 for split in self._split(words[0], vocabulary):
-                    queries += self._phrase(split, out, weight, " ".join(split))
+                    queries += self._phrase(split, out, weight, " ".join(split), vocabulary)
             if queries:
                 per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
+            if not vocabulary.known(compound):
+                continue
             joined = self._exact(compound, compound, 1.0, out)
             per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in joined]))
         if not per_alternative:
@@ -426,6 +444,7 @@ class TantivyEngine(SearchEngine):
             words={w for c in matched for w in c.words},
             stems={s for c in matched for s in c.stems},
             phrases={p for c in matched for p in c.phrases},
+            stemmed_phrases={p for c in matched for p in c.stemmed_phrases},
         )
         return EngineResults(
             total=result.count,
