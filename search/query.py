@@ -9,8 +9,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from . import schema
 from .analysis import stems, tokens
+from .spelling import allowed_edits
 from .variants import american
 
 # Each facet's SearchQuery attribute and document field (declared in search/schema.py).
@@ -152,6 +156,15 @@ class SynonymLookup:
         for key in synonyms:
             for form in forms(key):
                 self.by_form.setdefault(form, []).append(key)
+        self.words = sorted({token for key in synonyms for word in key for token in tokens(word)})
+
+    def near(self, word: str) -> bool:
+        """Whether the (folded) word, not itself a word of the vocabulary, lies within the edits
+        a typo is allowed of one: only then can its correction bring it synonyms."""
+        edits = allowed_edits(word)
+        if not edits or word in self.words:
+            return False
+        return process.extractOne(word, self.words, scorer=OSA.distance, score_cutoff=edits) is not None
 
     def keys(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The synonym keys these words are a form of; the exact key first."""

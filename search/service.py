@@ -22,7 +22,7 @@ from knowledge.models.taxonomy import region_name
 from knowledge.selectors import ITEM_TYPES
 
 from .engines import EngineResults, EngineUnavailable, Hit, SearchEngine, get_engine
-from .query import ParsedText, SearchQuery, parse_text
+from .query import ParsedText, SearchQuery, lookup_for, parse_text
 from .schema import FACETS
 from .spelling import MIN_TYPO_LENGTH, corrected_text, words_to_check
 from .synonyms import synonym_map
@@ -175,10 +175,19 @@ def parse(query: SearchQuery, spelled: dict[str, list[str]] | None = None) -> Pa
 
 def spelling(engine: SearchEngine, text: str) -> dict[str, list[str]]:
     """The engine's corrections for the text's words that its index does not hold (only words of
-    MIN_TYPO_LENGTH letters or more can have one): asked once per search, for synonyms and for
-    "did you mean"."""
+    MIN_TYPO_LENGTH letters or more can have one), for synonyms and for "did you mean"."""
     words = [word for word in words_to_check(text) if len(word) >= MIN_TYPO_LENGTH]
     return engine.spelling(words) if words else {}
+
+
+def spelling_for_synonyms(engine: SearchEngine, text: str) -> dict[str, list[str]] | None:
+    """The spelling, asked before the search only when a word lies a typo away from a word of the
+    vocabulary (so its correction may bring synonyms: `haemorage`); else None, and "did you mean"
+    asks later if it needs to (one request fewer for most searches on Elasticsearch)."""
+    lookup = lookup_for(synonym_map())
+    if any(lookup.near(word) for word in words_to_check(text)):
+        return spelling(engine, text)
+    return None
 
 
 def most_words(clauses: int) -> int:
@@ -206,7 +215,7 @@ def find(query: SearchQuery, parsed: ParsedText | None = None, *, suggest: bool 
     engine = get_engine()
     spelled = None
     if parsed is None:
-        spelled = spelling(engine, query.text)
+        spelled = spelling_for_synonyms(engine, query.text)
         parsed = parse(query, spelled)
     query = for_reader(query)
     results = engine.search(query, parsed, minimum=most_words(parsed.required))
@@ -255,7 +264,7 @@ def all_results(query: SearchQuery, limit: int, page_size: int = 100) -> AllResu
     the first (the same `most_words`, relaxed when it was), and an engine that fails then ends
     the walk where it stands (the caller has already started answering)."""
     query = dataclasses.replace(query, page=1, page_size=page_size)
-    parsed = parse(query, spelling(get_engine(), query.text))
+    parsed = parse(query, spelling_for_synonyms(get_engine(), query.text))
     first = find(query, parsed, suggest=False)
     minimum = 1 if first.relaxed else most_words(parsed.required)
 

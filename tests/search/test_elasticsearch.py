@@ -826,6 +826,15 @@ def test_did_you_mean_through_the_api(client, site_on):
     assert clauses[0]["dis_max"]["queries"][0]["bool"]["should"][0]["multi_match"]["query"] == "l'hopital"
 
 
+def test_a_search_far_from_any_typo_of_the_vocabulary_asks_no_spelling(client, site_on):
+    """The spelling goes first only when a word lies a typo away from a vocabulary word (its
+    correction could bring synonyms); with a page of results, "did you mean" asks nothing either."""
+    es = site_on
+    es.answer("POST", "/esther-items/_search", search_answer([hit(n) for n in range(1, 11)], total=12))
+    assert client.get("/api/search/", {"q": "autoclave logbook"}).status_code == 200
+    assert ["known" in r.body.get("aggs", {}) for r in es.sent("POST", "/esther-items/_search")] == [False]
+
+
 def test_autocomplete_reads_every_word_the_last_as_a_prefix(es, engine):
     es.answer(
         "POST",

@@ -1,7 +1,7 @@
 """Parsing what users type: synonyms recognised by their forms, function words, neighbouring words
 written joined, and what each alternative weighs. The engines translate the result as it is."""
 
-from search.query import parse_text
+from search.query import SynonymLookup, parse_text
 from search.schema import SYNONYM_WEIGHT
 
 VOCABULARY = {
@@ -90,3 +90,10 @@ def test_a_synonym_of_more_words_than_typed_weighs_proportionally_less():
     assert [twinning.weight(position) for position in range(2)] == [1.0, SYNONYM_WEIGHT / 2]
     (pph,) = parse_text("postpartum haemorrhage", VOCABULARY).clauses
     assert [pph.weight(position) for position in range(2)] == [1.0, SYNONYM_WEIGHT]
+
+
+def test_only_a_word_a_typo_away_from_the_vocabulary_may_find_synonyms_through_its_correction():
+    lookup = SynonymLookup(VOCABULARY)
+    assert lookup.near("haemorage") and lookup.near("enfermerra")
+    # A word of the vocabulary itself, one far from every word of it, or too short for a typo.
+    assert not lookup.near("haemorrhage") and not lookup.near("workload") and not lookup.near("nurs")
