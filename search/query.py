@@ -82,8 +82,8 @@ class Clause:
     # A function word typed among other words (schema.FUNCTION_WORDS): an item need not hold it,
     # and it never matches on its own; proximity (the typed words close together) still reads it.
     optional: bool = False
-    # The word joined with the word typed next to it (`stock outs` -> `stockouts`), folded: an
-    # item holding the joined form matches this clause (and its neighbour's) too.
+    # The word joined with the word typed next to it (`hand rub` -> `handrub`), folded: an item
+    # holding the joined form matches this clause (and its neighbour's) too.
     compounds: tuple[str, ...] = ()
 
     def weight(self, position: int) -> float:
@@ -156,7 +156,8 @@ class SynonymLookup:
         for key in synonyms:
             for form in forms(key):
                 self.by_form.setdefault(form, []).append(key)
-        self.words = sorted({token for key in synonyms for word in key for token in tokens(word)})
+        self.words = {token for key in synonyms for word in key for token in tokens(word)}
+        self._listed = sorted(self.words)
 
     def near(self, word: str) -> bool:
         """Whether the (folded) word, not itself a word of the vocabulary, lies within the edits
@@ -164,7 +165,7 @@ class SynonymLookup:
         edits = allowed_edits(word)
         if not edits or word in self.words:
             return False
-        return process.extractOne(word, self.words, scorer=OSA.distance, score_cutoff=edits) is not None
+        return process.extractOne(word, self._listed, scorer=OSA.distance, score_cutoff=edits) is not None
 
     def keys(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
         """The synonym keys these words are a form of; the exact key first."""

@@ -69,7 +69,7 @@ class ClauseQuery:
     """One clause of the user's text as a tantivy query, and the words and phrases it matches, for highlights."""
 
     query: Query
-    optional: bool = False  # a function word: it scores, an item need not hold it
+    optional: bool = False  # a function word: never required, never matched or marked on its own
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
