@@ -86,9 +86,24 @@ SYNONYM_WEIGHT = 0.8
 # A clause's best-matching alternative counts, plus this share of each other one that matches:
 # an item naming a concept in three of the vocabulary's forms must not outrank one in the words typed.
 ALTERNATIVES_TIE_BREAKER = 0.1
+# A word found written joined with its neighbour (`handrub` for `hand rub`, `stockout` for
+# `stock-out`): the engines' `joined` fields.
+JOINED_BOOST = 1.0
 # Typed words found within this many words of each other, in the order typed, weigh more.
 PROXIMITY_SLOP = 3
 # Proximity reorders this many best matches (Elasticsearch's rescore window; tantivy does the same).
 PROXIMITY_WINDOW = 100
 # Added to the score of an item that matches every clause: above any BM25 sum.
 EVERY_WORD_BONUS = 1000.0
+
+# Function words of the content languages (folded). Typed among other words, one is no clause an
+# item must hold and never matches (nor is marked) on its own; proximity still reads it: "lista de
+# verificação" must not demand a `de` that an English item cannot have. Synonyms are recognised
+# without them (`check-list sécurité chirurgicale` is `check-list de sécurité chirurgicale`).
+_FUNCTION_WORDS = {
+    "en": "a an and the of in on at to for from by with or as is are be",
+    "fr": "le la les l un une des de du d au aux a et ou en dans sur par pour avec sans",
+    "pt": "o os as um uma da das do dos na nas no nos ao aos e em com para por pela pelo sem",
+    "es": "el los las lo del al y u con sin para por",
+}
+FUNCTION_WORDS: frozenset[str] = frozenset(word for words in _FUNCTION_WORDS.values() for word in words.split())

@@ -22,9 +22,9 @@ from knowledge.models.taxonomy import region_name
 from knowledge.selectors import ITEM_TYPES
 
 from .engines import EngineResults, EngineUnavailable, Hit, SearchEngine, Suggestion, get_engine
-from .query import ParsedText, SearchQuery, parse_text
+from .query import ParsedText, SearchQuery, lookup_for, parse_text
 from .schema import FACETS
-from .spelling import corrected_text, words_to_check
+from .spelling import MIN_TYPO_LENGTH, corrected_text, words_to_check
 from .synonyms import synonym_map
 
 logger = logging.getLogger(__name__)
@@ -166,8 +166,28 @@ def _facets(query: SearchQuery, results: EngineResults, stored: dict[str, dict[s
     return facets
 
 
-def parse(query: SearchQuery) -> ParsedText:
-    return parse_text(query.text, synonym_map())
+def parse(query: SearchQuery, spelled: dict[str, list[str]] | None = None) -> ParsedText:
+    """The query's text parsed with the editors' synonyms; `spelled` (the engine's corrections of
+    words its index does not hold) lets a misspelt word find its synonyms as well."""
+    corrections = {word: options[0] for word, options in (spelled or {}).items()}
+    return parse_text(query.text, synonym_map(), corrections)
+
+
+def spelling(engine: SearchEngine, text: str) -> dict[str, list[str]]:
+    """The engine's corrections for the text's words that its index does not hold (only words of
+    MIN_TYPO_LENGTH letters or more can have one), for synonyms and for "did you mean"."""
+    words = [word for word in words_to_check(text) if len(word) >= MIN_TYPO_LENGTH]
+    return engine.spelling(words) if words else {}
+
+
+def spelling_for_synonyms(engine: SearchEngine, text: str) -> dict[str, list[str]] | None:
+    """The spelling, asked before the search only when a word lies a typo away from a word of the
+    vocabulary (so its correction may bring synonyms: `haemorage`); else None, and "did you mean"
+    asks later if it needs to (one request fewer for most searches on Elasticsearch)."""
+    lookup = lookup_for(synonym_map())
+    if any(lookup.near(word) for word in words_to_check(text)):
+        return spelling(engine, text)
+    return None
 
 
 def most_words(clauses: int) -> int:
@@ -203,26 +223,31 @@ def find(query: SearchQuery, parsed: ParsedText | None = None, *, suggest: bool 
     """The engine's results under the rules every engine shares: items matching most of the words
     (`most_words`), those matching all of them first; when none does, items matching any word,
     saying so (`relaxed`). Raises EngineUnavailable when the engine cannot answer."""
-    parsed = parse(query) if parsed is None else parsed
-    query = for_reader(query)
     engine = get_engine()
-    results = engine.search(query, parsed, minimum=most_words(len(parsed.clauses)))
-    if results.total == 0 and len(parsed.clauses) > 1:
+    spelled = None
+    if parsed is None:
+        spelled = spelling_for_synonyms(engine, query.text)
+        parsed = parse(query, spelled)
+    query = for_reader(query)
+    results = engine.search(query, parsed, minimum=most_words(parsed.required))
+    if results.total == 0 and parsed.required > 1:
         results = engine.search(query, parsed, minimum=1)
         results.relaxed = True
     if suggest and parsed:
-        results.suggestion = did_you_mean(engine, query, 0 if results.relaxed else results.total)
+        results.suggestion = did_you_mean(engine, query, 0 if results.relaxed else results.total, spelled)
     return results
 
 
-def did_you_mean(engine: SearchEngine, query: SearchQuery, found: int) -> str | None:
+def did_you_mean(
+    engine: SearchEngine, query: SearchQuery, found: int, spelled: dict[str, list[str]] | None = None
+) -> str | None:
     """The text with each word the index does not hold replaced by the closest word it does,
     offered only when it differs from what was typed, when the text itself found less than a page
     (`found`: no "did you mean" over a page of good results), and when the correction finds at
     least as much under the same filters."""
     if found >= SUGGEST_BELOW:
         return None
-    corrections = engine.spelling(words_to_check(query.text))
+    corrections = spelling(engine, query.text) if spelled is None else spelled
     corrected = corrected_text(query.text, corrections)
     if corrected is None:
         return None
@@ -250,9 +275,9 @@ def all_results(query: SearchQuery, limit: int, page_size: int = 100) -> AllResu
     the first (the same `most_words`, relaxed when it was), and an engine that fails then ends
     the walk where it stands (the caller has already started answering)."""
     query = dataclasses.replace(query, page=1, page_size=page_size)
-    parsed = parse(query)
+    parsed = parse(query, spelling_for_synonyms(get_engine(), query.text))
     first = find(query, parsed, suggest=False)
-    minimum = 1 if first.relaxed else most_words(len(parsed.clauses))
+    minimum = 1 if first.relaxed else most_words(parsed.required)
 
     def pages() -> Iterator[list[int]]:
         total, seen = min(first.total, limit), set()

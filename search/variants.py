@@ -10,47 +10,38 @@ for (`promise` -> `promize`) does no harm: both sides get it.
 import re
 from functools import lru_cache
 
-# Greek-derived medical words: ae and oe became e in American spelling.
-_LIGATURES = re.compile(
-    r"\b(h|an|septic|leuk|isch|glyc|hyperglyc|hypoglyc|bacter|tox)aem"
-    r"|\b(p|orthop)aed"
-    r"|\b(an|gyn)aec"
-    r"|\b(c)aesar"
-    r"|\b(an)aesth"
-    r"|\b(f)oet"
-    r"|\b(am)oeb"
-    r"|(rrh|pn)oea",
-    re.IGNORECASE,
-)
-_ENDINGS = [
+# (pattern, replacement) pairs, applied in order, ignoring case, with Unicode word classes. Written
+# in the regex syntax Python and Java share (groups as \1 here; the Elasticsearch mapping's
+# pattern_replace character filters get them as $1): both engines rewrite with these very rules.
+SPELLING_RULES: tuple[tuple[str, str], ...] = (
+    # Greek-derived medical words: ae and oe became e in American spelling.
+    (r"\b(h|an|septic|leuk|isch|glyc|hyperglyc|hypoglyc|bacter|tox)aem", r"\1em"),
+    (r"\b(p|orthop)aed", r"\1ed"),
+    (r"\b(an|gyn)aec", r"\1ec"),
+    (r"\b(c)aesar", r"\1esar"),
+    (r"\b(an)aesth", r"\1esth"),
+    (r"\b(f)oet", r"\1et"),
+    (r"\b(am)oeb", r"\1eb"),
+    (r"(rrh|pn)oea", r"\1ea"),
     # oedema, oesophagus, oestrogen, aetiology: the ligature starts the word
-    (re.compile(r"\b[ao]e(dem|sophag|str|tiol)", re.IGNORECASE), r"e\1"),
+    (r"\b[ao]e(dem|sophag|str|tiol)", r"e\1"),
     # organisation, sterilised, prioritising, analyse -> -iz-, -yz-
-    (re.compile(r"\b(\w{3,})is(e|ed|es|er|ers|ing|ation|ations)\b", re.IGNORECASE), r"\1iz\2"),
-    (re.compile(r"\b(\w{2,})ys(e|ed|es|ing)\b", re.IGNORECASE), r"\1yz\2"),
+    (r"\b(\w{3,})is(e|ed|es|er|ers|ing|ation|ations)\b", r"\1iz\2"),
+    (r"\b(\w{2,})ys(e|ed|es|ing)\b", r"\1yz\2"),
     # colour, labour, tumour, behaviour (not four, hour, tour, your: six letters at least)
-    (re.compile(r"\b(\w{3,})our(s|ed|ing)?\b", re.IGNORECASE), r"\1or\2"),
+    (r"\b(\w{3,})our(s|ed|ing)?\b", r"\1or\2"),
     # counselling, labelled, modelling, travelled
-    (re.compile(r"\b(\w{3,}[aeiou])ll(ing|ed|er|ers|or|ors)\b", re.IGNORECASE), r"\1l\2"),
+    (r"\b(\w{3,}[aeiou])ll(ing|ed|er|ers|or|ors)\b", r"\1l\2"),
     # centre, litre, fibre, theatre, programme, catalogue
-    (re.compile(r"\b(cent|lit|met|fib|theat|calib|spect|lust)re(s|d)?\b", re.IGNORECASE), r"\1er\2"),
-    (re.compile(r"\b(program)me(s)?\b", re.IGNORECASE), r"\1\2"),
-    (re.compile(r"\b(catalog|dialog|analog)ue(s)?\b", re.IGNORECASE), r"\1\2"),
-    (re.compile(r"\b(licen|defen|offen)ce(s)?\b", re.IGNORECASE), r"\1se\2"),
-]
+    (r"\b(cent|lit|met|fib|theat|calib|spect|lust)re(s|d)?\b", r"\1er\2"),
+    (r"\b(program)me(s)?\b", r"\1\2"),
+    (r"\b(catalog|dialog|analog)ue(s)?\b", r"\1\2"),
+    (r"\b(licen|defen|offen)ce(s)?\b", r"\1se\2"),
+)
+_RULES = [(re.compile(pattern, re.IGNORECASE), replacement) for pattern, replacement in SPELLING_RULES]
 
 
-def _ligature(match: re.Match) -> str:
-    text = match.group(0)
-    for prefix in match.groups():
-        if prefix is not None:
-            rest = text[len(prefix) :]
-            # Drop the a or o of the ligature, keep the e and whatever follows.
-            return prefix + rest[1:]
-    return text
-
-
-# Every rewrite above stays within one word, so a text is rewritten word by word.
+# Every rule above stays within one word, so a text is rewritten word by word.
 _WORD = re.compile(r"\w+")
 # Distinct words remembered with their American form: a few MiB at most.
 WORD_CACHE = 200_000
@@ -58,16 +49,15 @@ WORD_CACHE = 200_000
 
 @lru_cache(maxsize=WORD_CACHE)
 def _american_word(word: str) -> str:
-    word = _LIGATURES.sub(_ligature, word)
-    for pattern, replacement in _ENDINGS:
+    for pattern, replacement in _RULES:
         word = pattern.sub(replacement, word)
     return word
 
 
 def american(text: str) -> str:
     """The text with British spellings rewritten as American ones. Words repeat from text to
-    text: each distinct word is rewritten once (ten patterns over a whole item cost more than
-    the rest of building its search document)."""
+    text: each distinct word is rewritten once (the rules over a whole item cost more than the
+    rest of building its search document)."""
     return _WORD.sub(lambda match: _american_word(match.group(0)), text)
 
 

@@ -16,9 +16,9 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import FacetedSearch, Q, Search, TermsFacet
 from rapidfuzz.distance import OSA
 
-from ..analysis import tokens
+from ..analysis import TOKEN, tokens
 from ..query import COUNTED_FACETS, FACET_FIELDS, Alternative, Clause, ParsedText, SearchQuery
-from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, SYNONYM_WEIGHT, TEXT_FIELDS
+from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, JOINED_BOOST, PROXIMITY_SLOP, TEXT_FIELDS
 from ..spelling import MIN_TYPO_LENGTH, allowed_edits
 from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
 from .elasticsearch_mapping import LANGUAGES, LIVE_SETTINGS, IndexNames, index_definition, new_version
@@ -36,6 +36,8 @@ def _weighted(name: str, boost: float) -> str:
 # Where a word may match, and how much each place counts (search/schema.py).
 SURFACE_FIELDS = [_weighted(field.name, field.boost) for field in TEXT_FIELDS]
 STEMMED_FIELDS = [_weighted(f"{field.name}.stemmed", field.boost) for field in TEXT_FIELDS if field.stemmed]
+# Neighbouring words written as one (elasticsearch_mapping.py): `handrub` finds `hand rub`.
+JOINED_FIELDS = [_weighted("joined", JOINED_BOOST)]
 PROXIMITY_FIELDS = [_weighted(field.name, field.boost) for field in TEXT_FIELDS if field.spelling]
 # The same edits as search/spelling.py: none under five letters, one up to seven, two beyond.
 FUZZINESS = f"AUTO:{MIN_TYPO_LENGTH},8"
@@ -62,11 +64,23 @@ SOURCE_FIELDS = ["id", "title", "url", "type", "summary", "language", "publicati
 def _alternative_queries(alternative: Alternative) -> list:
     text = " ".join(alternative.words)
     if alternative.is_phrase:
-        return [Q("multi_match", query=text, type="phrase", fields=SURFACE_FIELDS)]
+        # As written, and stemmed: a phrase finds its inflected forms (`ruptures de stock`).
+        phrases = [
+            Q("multi_match", query=text, type="phrase", fields=SURFACE_FIELDS),
+            Q("multi_match", query=text, type="phrase", fields=STEMMED_FIELDS),
+        ]
+        if len(tokens(text)) == 2:  # two words (`hand rub`): also written as one
+            phrases.append(_compound_query("".join(TOKEN.findall(text))))
+        return phrases
     matches = [
         Q("multi_match", query=text, fields=SURFACE_FIELDS, operator="and"),
         Q("multi_match", query=text, fields=STEMMED_FIELDS, operator="and"),
     ]
+    joined = text.replace("-", "")  # a hyphenated word also joined: `stock-out` -> `stockout`
+    if len(tokens(joined)) == 1:
+        matches.append(Q("multi_match", query=joined, fields=JOINED_FIELDS))
+    if "-" in text:
+        matches.append(Q("multi_match", query=joined, fields=[*SURFACE_FIELDS, *STEMMED_FIELDS]))
     if allowed_edits(text):
         # A typo costs relevance: exact and stemmed matches rank above fuzzy ones.
         matches.append(
@@ -89,17 +103,26 @@ def _clause_query(clause: Clause):
     counts, the others add a little (a dis_max, as the tantivy engine scores a clause)."""
     alternatives = []
     for position, alternative in enumerate(clause.alternatives):
-        weight = {} if position == 0 else {"boost": SYNONYM_WEIGHT}
-        alternatives.append(Q("bool", should=_alternative_queries(alternative), minimum_should_match=1, **weight))
+        weight = clause.weight(position)
+        boost = {} if weight == 1.0 else {"boost": round(weight, 4)}
+        alternatives.append(Q("bool", should=_alternative_queries(alternative), minimum_should_match=1, **boost))
+    for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
+        alternatives.append(_compound_query(compound))
     if len(alternatives) == 1:
         return alternatives[0]
     return Q("dis_max", queries=alternatives, tie_breaker=ALTERNATIVES_TIE_BREAKER)
 
 
+def _compound_query(compound: str):
+    return Q("multi_match", query=compound, fields=[*SURFACE_FIELDS, *STEMMED_FIELDS, *JOINED_FIELDS])
+
+
 def text_query(parsed: ParsedText, minimum: int | None):
     """One bool clause per word or phrase the user typed, each satisfied by any of its synonyms;
-    at least `minimum` of them (None: all), the items matching all of them first."""
-    clauses = [_clause_query(clause) for clause in parsed.clauses]
+    at least `minimum` of them (None: all), the items matching all of them first. Function words
+    typed among others (`optional`) count only in the proximity phrase, never on their own."""
+    required = [clause for clause in parsed.clauses if not clause.optional] or list(parsed.clauses)
+    clauses = [_clause_query(clause) for clause in required]
     if minimum is None or minimum >= len(clauses):
         matching = [Q("bool", must=clauses)]
         should = []

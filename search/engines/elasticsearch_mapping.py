@@ -15,7 +15,21 @@ one atomic request.
 import datetime
 import re
 
-from elasticsearch.dsl import Date, Document, Index, Integer, Keyword, Long, MetaField, Text, analyzer, token_filter
+from elasticsearch.dsl import (
+    Date,
+    Document,
+    Index,
+    Integer,
+    Keyword,
+    Long,
+    MetaField,
+    Text,
+    analyzer,
+    char_filter,
+    token_filter,
+)
+
+from ..variants import SPELLING_RULES
 
 LANGUAGES = ("en", "fr", "pt", "es")
 
@@ -56,15 +70,51 @@ _STEMMED_FILTERS = {
 }
 
 
+# British spellings rewritten as American ones (search/variants.py, the rules the tantivy engine
+# applies in Python) before the stemmed analysers split the text, in items and queries alike:
+# `haemorrhage` finds `hemorrhage`. A character filter keeps the offsets, so highlights stay right.
+AMERICAN = [
+    char_filter(
+        f"american_{number}",
+        "pattern_replace",
+        pattern=pattern,
+        replacement=re.sub(r"\\(\d)", r"$\1", replacement),
+        flags="CASE_INSENSITIVE|UNICODE_CHARACTER_CLASS",
+    )
+    for number, (pattern, replacement) in enumerate(SPELLING_RULES, start=1)
+]
+# Each two neighbouring words written as one (`hand rub`, `hand-rub` -> `handrub`), then stemmed:
+# the `joined` field, where a word typed joined finds them written apart or hyphenated.
+JOINED_PAIRS = token_filter(
+    "joined_pairs", "shingle", min_shingle_size=2, max_shingle_size=2, output_unigrams=False, token_separator=""
+)
+
+
 def stemmed_analyzer(language: str):
-    return analyzer(f"stemmed_{language}", tokenizer="standard", filter=[*_STEMMED_FILTERS[language], "asciifolding"])
+    return analyzer(
+        f"stemmed_{language}",
+        tokenizer="standard",
+        char_filter=AMERICAN,
+        filter=[*_STEMMED_FILTERS[language], "asciifolding"],
+    )
+
+
+def joined_analyzer(language: str):
+    stemmer = _STEMMED_FILTERS[language][-1]
+    elision = [ELISION] if language == "fr" else []
+    return analyzer(
+        f"joined_{language}",
+        tokenizer="standard",
+        char_filter=AMERICAN,
+        filter=[*elision, "lowercase", JOINED_PAIRS, stemmer, "asciifolding"],
+    )
 
 
 def _text(language: str, *, highlighted: bool = False) -> Text:
     # Offsets and positions let the fast vector highlighter mark stemmed and exact matches together.
     vectors = {"term_vector": "with_positions_offsets"} if highlighted else {}
     fields = {"stemmed": Text(analyzer=stemmed_analyzer(language), **vectors)}
-    return Text(analyzer=FOLDED, fields=fields, copy_to="spelling", **vectors)
+    return Text(analyzer=FOLDED, fields=fields, copy_to=["spelling", "joined"], **vectors)
 
 
 def document_class(language: str) -> type[Document]:
@@ -76,10 +126,12 @@ def document_class(language: str) -> type[Document]:
         "title": _text(language),
         "summary": _text(language, highlighted=True),
         "body": _text(language, highlighted=True),
-        "partnership_title": Text(analyzer=FOLDED, copy_to="spelling"),
-        "tags": Text(analyzer=FOLDED, fields={"keyword": Keyword()}, copy_to="spelling"),
+        "partnership_title": Text(analyzer=FOLDED, copy_to=["spelling", "joined"]),
+        "tags": Text(analyzer=FOLDED, fields={"keyword": Keyword()}, copy_to=["spelling", "joined"]),
         # Every word a search matches unstemmed, once more, for "did you mean".
         "spelling": Text(analyzer=FOLDED),
+        # The title's, summary's and body's neighbouring words joined (a query word is read stemmed).
+        "joined": Text(analyzer=joined_analyzer(language), search_analyzer=stemmed_analyzer(language)),
         "language": Keyword(),
         "url": Keyword(index=False),
         "publication_date": Date(format="yyyy-MM-dd"),

@@ -31,9 +31,12 @@ class Marks:
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
+    # Phrases matched stemmed, by language (`fr`, (`ruptur`, `de`, `stock`)): marked in an item of
+    # that language where its words stem to them (`ruptures de stock`).
+    stemmed_phrases: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.phrases)
+        return bool(self.words or self.phrases or self.stemmed_phrases)
 
 
 class WrittenForms:
@@ -97,10 +100,13 @@ def _pattern(text: str, language: str, marks: Marks) -> re.Pattern | None:
     words = _tokens_as_written(distinct, marks.words, language, marks.stems)
     if words:
         parts.append(rf"(?:{_alternation(words)})")
+    stemmed = {phrase for in_language, phrase in marks.stemmed_phrases if in_language == language}
     phrase_words = {word for phrase in marks.phrases for word in phrase}
-    if phrase_words:
-        written = _tokens_as_written(distinct, phrase_words, language, set())
-        for phrase in sorted(marks.phrases, key=len, reverse=True):
+    phrase_stems = {stem for phrase in stemmed for stem in phrase}
+    if phrase_words or phrase_stems:
+        # A phrase's words as written; a phrase matched stemmed, its words' stems in the item's language.
+        written = _tokens_as_written(distinct, phrase_words, language, phrase_stems)
+        for phrase in sorted(marks.phrases | stemmed, key=len, reverse=True):
             forms = [[token for token, word in written.items() if word == part] for part in phrase]
             if all(forms):
                 parts.append(r"[\W_]+".join(f"(?:{_alternation(tokens)})" for tokens in forms))

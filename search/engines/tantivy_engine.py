@@ -18,9 +18,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from tantivy import Occur, Order, Query
 
-from ..analysis import stems_in_every_language
+from ..analysis import TOKEN, stems_in_every_language
 from ..query import COUNTED_FACETS, FACET_FIELDS, FACETS, Clause, ParsedText, SearchQuery
-from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, PROXIMITY_SLOP, PROXIMITY_WINDOW, SYNONYM_WEIGHT
+from ..schema import ALTERNATIVES_TIE_BREAKER, EVERY_WORD_BONUS, JOINED_BOOST, PROXIMITY_SLOP, PROXIMITY_WINDOW
 from ..spelling import allowed_edits, is_vocabulary_word
 from ..variants import american
 from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCount, Hit, SearchEngine, Suggestion
@@ -29,7 +29,6 @@ from .tantivy_folder import WRITER_WAIT, IndexFolder, SchemaChanged
 from .tantivy_schema import (
     FOLDED_FIELDS,
     JOINED,
-    JOINED_BOOST,
     LANGUAGES,
     SET_FIELDS,
     SET_SEPARATOR,
@@ -48,6 +47,8 @@ FACET_SIZE = 1000
 SET_FACET_SIZE = 60_000
 MORE_LIKE_THIS_TERMS = 12
 MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
+# Hits read past a page at most to order a run of equal scores that crosses its edge.
+TIES_READ = 1000
 # Words in more than this share of the items say nothing about an item (as in the database engine).
 MORE_LIKE_THIS_COMMON = 0.3
 AUTOCOMPLETE_MIN_PREFIX = 2
@@ -60,21 +61,15 @@ REBUILD_PROGRESS_EVERY = 100
 
 
 @dataclass
-class Page:
-    """One page of a search: how many items match, and the page's (score or sort key, address) pairs."""
-
-    count: int
-    hits: list
-
-
-@dataclass
 class ClauseQuery:
     """One clause of the user's text as a tantivy query, and the words and phrases it matches, for highlights."""
 
     query: Query
+    optional: bool = False  # a function word: never required, never matched or marked on its own
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
     phrases: set[tuple[str, ...]] = field(default_factory=set)
+    stemmed_phrases: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
 
 class Vocabulary:
@@ -85,18 +80,22 @@ class Vocabulary:
         self.searcher = searcher
         self.analysers = analysers
         self._corrections: dict[str, list[str]] = {}
+        self._known: dict[str, bool] = {}
 
     def known(self, word: str) -> bool:
         """Some item holds the (folded) word as written, joined, or stemmed in its language:
         `jumelage` is no typo where items say `jumelages`."""
-        if any(self.searcher.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)):
-            return True
-        return any(
-            self.searcher.doc_freq(stemmed_field(name, language), stem)
-            for language in LANGUAGES
-            for stem in self.analysers.stemmed(american(word), language)
-            for name in STEMMED_FIELDS
-        )
+        if word not in self._known:
+            self._known[word] = any(self.searcher.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)) or any(
+                self.stemmed_in(language, stem)
+                for language in LANGUAGES
+                for stem in self.analysers.stemmed(american(word), language)
+            )
+        return self._known[word]
+
+    def stemmed_in(self, language: str, stem: str) -> bool:
+        """Some item in `language` holds the stem in its stemmed text."""
+        return any(self.searcher.doc_freq(stemmed_field(name, language), stem) for name in STEMMED_FIELDS)
 
     def holds(self, word: str) -> int:
         """How many items hold the folded word in their own text (title, summary, body)."""
@@ -121,6 +120,51 @@ class Vocabulary:
         found = process.extract(word, list(candidates), scorer=OSA.distance, score_cutoff=edits, limit=limit * 4)
         found = sorted(((term, distance) for term, distance, _ in found), key=lambda p: (p[1], -candidates[p[0]]))
         return [term for term, _ in found[:limit]]
+
+
+@dataclass
+class Page:
+    """One page of a search: how many items match, and the page's hits in order."""
+
+    count: int
+    addresses: list
+
+
+def _by_score(searcher: tantivy.Searcher, combined: Query, offset: int, limit: int) -> tuple[int, list]:
+    """How many items match, and a page of (score, address) hits by score, equal scores newest
+    first, then by id (as Elasticsearch sorts them): tantivy leaves ties in the order of the
+    index's segments, which merges change, so the same search could show an item on two pages or
+    on none. The page is read with one hit more on each side; only when a run of equal scores
+    crosses its edge is the whole run read (its order from the `date_order` fast field, no stored
+    document), at most TIES_READ hits past the page."""
+    start = max(0, offset - 1)
+    found = searcher.search(combined, limit=limit + 1 + offset - start, offset=start, count=True)
+    hits = found.hits
+    first, last = offset - start, offset - start + limit - 1  # the page's place in `hits`
+    crosses = (first > 0 and first < len(hits) and hits[first - 1][0] == hits[first][0]) or (
+        last + 1 < len(hits) and hits[last][0] == hits[last + 1][0]
+    )
+    if crosses:
+        # Everything from the top down to past the lowest score the page's edges share.
+        edge = min(hits[first][0], hits[min(last, len(hits) - 1)][0])
+        window = offset + limit + 1
+        while True:
+            window = min(2 * window, offset + limit + TIES_READ)
+            hits = searcher.search(combined, limit=window, count=False).hits
+            if len(hits) < window or hits[-1][0] < edge or window == offset + limit + TIES_READ:
+                break
+        first = offset
+    else:
+        hits = hits[first : first + limit]
+        first = 0
+    orders = searcher.fast_field_values("date_order", [address for _score, address in hits])
+    ordered = sorted(zip(hits, orders, strict=True), key=lambda pair: (-pair[0][0], -(pair[1] or 0)))
+    return found.count, [hit for hit, _order in ordered[first : first + limit]]
+
+
+def _addresses(page: tuple[int, list]) -> tuple[int, list]:
+    count, hits = page
+    return count, [address for _score, address in hits]
 
 
 def _terms(field: str) -> dict:
@@ -228,20 +272,49 @@ class TantivyEngine(SearchEngine):
                 queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]))
         return queries
 
-    def _phrase(self, words: list[str], out: ClauseQuery, weight: float = 1.0) -> list[Query]:
+    def _phrase(
+        self,
+        words: list[str],
+        out: ClauseQuery,
+        weight: float = 1.0,
+        typed: str = "",
+        vocabulary: Vocabulary | None = None,
+    ) -> list[Query]:
+        """The words side by side in any text field, as written; and, stemmed by each language,
+        in its stemmed fields, so a phrase finds its inflected forms (`rupture de stock` finds
+        `ruptures de stock`)."""
         out.phrases.add(tuple(words))
-        return [
+        queries = [
             Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight)
             for name, boost in FOLDED_FIELDS.items()
         ]
+        for language in LANGUAGES if typed else ():
+            stems = self.analysers.stemmed(american(typed), language)
+            # A language whose items lack one of the stems cannot hold the phrase: not asked.
+            if len(stems) > 1 and (vocabulary is None or all(vocabulary.stemmed_in(language, s) for s in stems)):
+                out.stemmed_phrases.add((language, tuple(stems)))
+                queries += [
+                    Query.boost_query(
+                        Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight
+                    )
+                    for name, boost in STEMMED_FIELDS.items()
+                ]
+        return queries
 
     def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:
         """A joined word as two words items hold (`handrub` -> `hand rub`, `rollout` -> `roll
-        out`): each split into halves of three letters or more that some item's text holds."""
+        out`, `workloads` -> `work loads`): each split into halves of three letters or more that
+        some item's text holds, as written or stemmed (the phrase is looked up stemmed too)."""
         if len(word) < 2 * MIN_COMPOUND_PART:
             return []
+
+        def held(left: str, right: str) -> int:
+            # The first half as written, the second also stemmed (`work` + `loads`).
+            first = vocabulary.holds(left)
+            return min(first, vocabulary.holds(right) or int(vocabulary.known(right))) if first else 0
+
         splits = [
-            (min(vocabulary.holds(word[:i]), vocabulary.holds(word[i:])), [word[:i], word[i:]])
+            (held(word[:i], word[i:]), [word[:i], word[i:]])
             for i in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1)
         ]
         return [split for documents, split in sorted(splits, reverse=True)[:MAX_SPLITS] if documents]
@@ -251,23 +324,30 @@ class TantivyEngine(SearchEngine):
         out = ClauseQuery(Query.empty_query())
         per_alternative: list[Query] = []
         for position, alternative in enumerate(clause.alternatives):
-            weight = 1.0 if position == 0 else SYNONYM_WEIGHT
+            weight = clause.weight(position)
             typed = " ".join(alternative.words)
             words = self.analysers.folded(typed)
             queries: list[Query] = []
             if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
-                queries += self._phrase(words, out, weight)
-                if len(alternative.words) == 1:  # one hyphenated word: its joined form too
-                    queries += self._exact(typed.replace("-", ""), "".join(words), weight, out)
+                queries += self._phrase(words, out, weight, typed, vocabulary)
+                # Two words (`stock-out`, `hand rub`) also written as one, where some item does.
+                if len(words) == 2 and vocabulary.known("".join(words)):
+                    queries += self._exact("".join(TOKEN.findall(typed)), "".join(words), weight, out)
             elif words:
                 queries += self._word(typed, words[0], vocabulary, out, weight)
                 for split in self._split(words[0], vocabulary):
-                    queries += self._phrase(split, out, weight)
+                    queries += self._phrase(split, out, weight, " ".join(split), vocabulary)
             if queries:
                 per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
+        for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
+            if not vocabulary.known(compound):
+                continue
+            joined = self._exact(compound, compound, 1.0, out)
+            per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in joined]))
         if not per_alternative:
             return None
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
+        out.optional = clause.optional
         return out
 
     def _filters(self, query: SearchQuery) -> dict[str, Query]:
@@ -296,6 +376,9 @@ class TantivyEngine(SearchEngine):
         with `minimum_should_match`, each matching clause's score counted once."""
         if not clauses:
             return None
+        # Function words typed among others count only where the typed words stand together
+        # (`_near`): an item need not hold them, and they never match on their own.
+        clauses = [clause for clause in clauses if not clause.optional] or clauses
         every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses])
         n = len(clauses)
         m = n if minimum is None else max(1, min(minimum, n))
@@ -353,14 +436,16 @@ class TantivyEngine(SearchEngine):
             result = self._ranked_page(searcher, combined, self._near(parsed), query)
         else:
             result = self._dated_page(searcher, combined, query)
+        matched = [clause for clause in clauses if not clause.optional] or clauses  # never a lone `de` or `the`
         marks = Marks(
-            words={w for c in clauses for w in c.words},
-            stems={s for c in clauses for s in c.stems},
-            phrases={p for c in clauses for p in c.phrases},
+            words={w for c in matched for w in c.words},
+            stems={s for c in matched for s in c.stems},
+            phrases={p for c in matched for p in c.phrases},
+            stemmed_phrases={p for c in matched for p in c.stemmed_phrases},
         )
         return EngineResults(
             total=result.count,
-            hits=[self._hit(searcher.doc(address), marks) for _key, address in result.hits],
+            hits=[self._hit(searcher.doc(address), marks) for address in result.addresses],
             facets=self._facet_counts(searcher, text, filters),
         )
 
@@ -387,29 +472,28 @@ class TantivyEngine(SearchEngine):
 
     def _ranked_page(self, searcher: tantivy.Searcher, combined: Query, near: list[Query], query: SearchQuery) -> Page:
         """The best PROXIMITY_WINDOW matches by their words' scores, rescored with proximity and
-        ordered as Elasticsearch orders them (score, then newer, then higher id); matches below
-        the window follow in score order, as Elasticsearch's rescore leaves them. Scoring
+        ordered as Elasticsearch sorts (score, then newer, then higher id); below the window,
+        matches keep their order by words, as Elasticsearch's rescore leaves them. Scoring
         proximity on every match cost ten times the rest of a three-word search at 100,000 items."""
         end = query.offset + query.page_size
-        found = searcher.search(combined, limit=max(end, PROXIMITY_WINDOW), count=True)
-        window = found.hits[:PROXIMITY_WINDOW]
-        addresses = [address for _score, address in window]
-        closer = [0.0] * len(window)
+        if query.offset >= PROXIMITY_WINDOW:
+            return Page(*_addresses(_by_score(searcher, combined, query.offset, query.page_size)))
+        count, window = _by_score(searcher, combined, 0, PROXIMITY_WINDOW)
         if near and window:
+            addresses = [address for _score, address in window]
             ids = searcher.fast_field_values("id", addresses)
-            extra = self._proximity(searcher, ids, near)
-            closer = [extra.get(pk, 0.0) for pk in ids]
-        newer = searcher.fast_field_values("date_order", addresses)
-        scored = sorted(
-            (
-                (score + more, order, address)
-                for (score, address), more, order in zip(window, closer, newer, strict=True)
-            ),
-            key=lambda hit: hit[:2],
-            reverse=True,
-        )
-        hits = [(score, address) for score, _order, address in scored] + found.hits[PROXIMITY_WINDOW:]
-        return Page(found.count, hits[query.offset : end])
+            closer = self._proximity(searcher, ids, near)
+            newer = searcher.fast_field_values("date_order", addresses)
+            rescored = [
+                (score + closer.get(pk, 0.0), order, address)
+                for (score, address), pk, order in zip(window, ids, newer, strict=True)
+            ]
+            window = [
+                (score, address) for score, _order, address in sorted(rescored, key=lambda hit: hit[:2], reverse=True)
+            ]
+        if end > PROXIMITY_WINDOW:
+            window += _by_score(searcher, combined, PROXIMITY_WINDOW, end - PROXIMITY_WINDOW)[1]
+        return Page(*_addresses((count, window[query.offset : end])))
 
     def _proximity(self, searcher: tantivy.Searcher, ids: list[int], near: list[Query]) -> dict[int, float]:
         """What proximity adds to each of these items' scores (nothing where the words stand
@@ -435,7 +519,7 @@ class TantivyEngine(SearchEngine):
             order_by_field="date_order",
             order=Order.Asc if query.sort == "oldest" else Order.Desc,
         )
-        return Page(found.count, found.hits)
+        return Page(found.count, [address for _key, address in found.hits])
 
     @staticmethod
     def _hit(stored: tantivy.Document, marks: Marks) -> Hit:

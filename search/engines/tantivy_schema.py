@@ -40,7 +40,6 @@ SET_SEPARATOR = "|"  # in no slug, country code or region slug
 # Hyphenated words written joined (`stock-out` -> `stockout`, search/variants.py), folded, not
 # stored; they also go into the stemmed fields, so `stockouts` finds `stock-out` too.
 JOINED = "joined"
-JOINED_BOOST = 1.0
 
 
 def stemmed_field(field: str, language: str) -> str:
@@ -94,10 +93,8 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(field, stored=True, tokenizer_name=FOLDED)
     for field in STEMMED_FIELDS:
         for language in LANGUAGES:
-            # No positions: phrases and proximity read the folded fields only.
-            builder.add_text_field(
-                stemmed_field(field, language), tokenizer_name=f"stemmed_{language}", index_option="freq"
-            )
+            # Positions: phrases find their inflected forms here (proximity reads the folded fields).
+            builder.add_text_field(stemmed_field(field, language), tokenizer_name=f"stemmed_{language}")
     builder.add_text_field(JOINED, tokenizer_name=FOLDED, index_option="freq")
     for field in KEYWORD_FIELDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=field in COUNTED_FIELDS)

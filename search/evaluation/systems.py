@@ -16,6 +16,9 @@ from .baseline import PlainBM25
 from .judged import JudgedQuery
 from .report import K, SystemRun, run_system
 
+# Hits the baseline reads to keep K distinct items (an item has at most four language versions).
+BASELINE_VERSIONS = 4
+
 
 def run_engine(name: str, queries: list[JudgedQuery], documents: list[dict], slugs: dict[int, str]) -> SystemRun:
     """Index `documents` with engine `name` in an index of its own (a temporary tantivy folder, or a
@@ -47,7 +50,9 @@ def run_baseline(queries: list[JudgedQuery], documents: list[dict], slugs: dict[
     baseline = PlainBM25(documents)
 
     def search(text: str) -> tuple[list[str], int]:
-        ids, total = baseline.search(text, K)
-        return [slugs[pk] for pk in ids], total
+        # Every version of an item is indexed (translations share their slug), and the site shows
+        # each item once: so does the baseline, or an item would count twice in its DCG.
+        ids, total = baseline.search(text, K * BASELINE_VERSIONS)
+        return list(dict.fromkeys(slugs[pk] for pk in ids))[:K], total
 
     return run_system(PlainBM25.name, queries, search)

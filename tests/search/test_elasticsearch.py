@@ -125,6 +125,29 @@ def hit(pk: int, **source) -> dict:
 
 # Mappings ------------------------------------------------------------------------------------
 
+# British spellings as American ones (search/variants.py), in the Java syntax of Elasticsearch's
+# pattern_replace character filters: the very rules the tantivy engine applies in Python.
+AMERICAN_RULES = [
+    (r"\b(h|an|septic|leuk|isch|glyc|hyperglyc|hypoglyc|bacter|tox)aem", "$1em"),
+    (r"\b(p|orthop)aed", "$1ed"),
+    (r"\b(an|gyn)aec", "$1ec"),
+    (r"\b(c)aesar", "$1esar"),
+    (r"\b(an)aesth", "$1esth"),
+    (r"\b(f)oet", "$1et"),
+    (r"\b(am)oeb", "$1eb"),
+    (r"(rrh|pn)oea", "$1ea"),
+    (r"\b[ao]e(dem|sophag|str|tiol)", "e$1"),
+    (r"\b(\w{3,})is(e|ed|es|er|ers|ing|ation|ations)\b", "$1iz$2"),
+    (r"\b(\w{2,})ys(e|ed|es|ing)\b", "$1yz$2"),
+    (r"\b(\w{3,})our(s|ed|ing)?\b", "$1or$2"),
+    (r"\b(\w{3,}[aeiou])ll(ing|ed|er|ers|or|ors)\b", "$1l$2"),
+    (r"\b(cent|lit|met|fib|theat|calib|spect|lust)re(s|d)?\b", "$1er$2"),
+    (r"\b(program)me(s)?\b", "$1$2"),
+    (r"\b(catalog|dialog|analog)ue(s)?\b", "$1$2"),
+    (r"\b(licen|defen|offen)ce(s)?\b", "$1se$2"),
+]
+AMERICAN = [f"american_{number}" for number in range(1, len(AMERICAN_RULES) + 1)]
+
 FRENCH_INDEX = {
     "settings": {
         "number_of_shards": 1,
@@ -141,8 +164,25 @@ FRENCH_INDEX = {
                 "stemmed_fr": {
                     "type": "custom",
                     "tokenizer": "standard",
+                    "char_filter": AMERICAN,
                     "filter": ["elision_fr", "lowercase", "stop_fr", "stemmer_fr", "asciifolding"],
                 },
+                # Neighbouring words joined, then stemmed: `hand rub` and `hand-rub` give `handrub`.
+                "joined_fr": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "char_filter": AMERICAN,
+                    "filter": ["elision_fr", "lowercase", "joined_pairs", "stemmer_fr", "asciifolding"],
+                },
+            },
+            "char_filter": {
+                f"american_{number}": {
+                    "type": "pattern_replace",
+                    "pattern": pattern,
+                    "replacement": replacement,
+                    "flags": "CASE_INSENSITIVE|UNICODE_CHARACTER_CLASS",
+                }
+                for number, (pattern, replacement) in enumerate(AMERICAN_RULES, start=1)
             },
             "filter": {
                 "elision_fr": {
@@ -152,6 +192,13 @@ FRENCH_INDEX = {
                 },
                 "stop_fr": {"type": "stop", "stopwords": "_french_"},
                 "stemmer_fr": {"type": "stemmer", "language": "light_french"},
+                "joined_pairs": {
+                    "type": "shingle",
+                    "min_shingle_size": 2,
+                    "max_shingle_size": 2,
+                    "output_unigrams": False,
+                    "token_separator": "",
+                },
             },
         },
     },
@@ -163,13 +210,13 @@ FRENCH_INDEX = {
             "title": {
                 "type": "text",
                 "analyzer": "folded",
-                "copy_to": "spelling",
+                "copy_to": ["spelling", "joined"],
                 "fields": {"stemmed": {"type": "text", "analyzer": "stemmed_fr"}},
             },
             "summary": {
                 "type": "text",
                 "analyzer": "folded",
-                "copy_to": "spelling",
+                "copy_to": ["spelling", "joined"],
                 "term_vector": "with_positions_offsets",
                 "fields": {
                     "stemmed": {"type": "text", "analyzer": "stemmed_fr", "term_vector": "with_positions_offsets"}
@@ -178,20 +225,21 @@ FRENCH_INDEX = {
             "body": {
                 "type": "text",
                 "analyzer": "folded",
-                "copy_to": "spelling",
+                "copy_to": ["spelling", "joined"],
                 "term_vector": "with_positions_offsets",
                 "fields": {
                     "stemmed": {"type": "text", "analyzer": "stemmed_fr", "term_vector": "with_positions_offsets"}
                 },
             },
-            "partnership_title": {"type": "text", "analyzer": "folded", "copy_to": "spelling"},
+            "partnership_title": {"type": "text", "analyzer": "folded", "copy_to": ["spelling", "joined"]},
             "tags": {
                 "type": "text",
                 "analyzer": "folded",
-                "copy_to": "spelling",
+                "copy_to": ["spelling", "joined"],
                 "fields": {"keyword": {"type": "keyword"}},
             },
             "spelling": {"type": "text", "analyzer": "folded"},
+            "joined": {"type": "text", "analyzer": "joined_fr", "search_analyzer": "stemmed_fr"},
             "language": {"type": "keyword"},
             "url": {"type": "keyword", "index": False},
             "publication_date": {"type": "date", "format": "yyyy-MM-dd"},
@@ -457,6 +505,8 @@ def word_query(word: str, fuzzy: bool) -> dict:
     should = [
         {"multi_match": {"query": word, "fields": SURFACE, "operator": "and"}},
         {"multi_match": {"query": word, "fields": STEMMED, "operator": "and"}},
+        # Where neighbouring words are written as one: `handrub` finds `hand rub`, `hand-rub`.
+        {"multi_match": {"query": word, "fields": ["joined"]}},
     ]
     if fuzzy:
         should.append(
@@ -509,7 +559,13 @@ def test_the_search_request_is_exact(es, engine):
                     word_query("hygiene", fuzzy=True),
                     {
                         "bool": {
-                            "should": [{"multi_match": {"query": "hand washing", "type": "phrase", "fields": SURFACE}}],
+                            # As written, and stemmed (`ruptures de stock` for `rupture de stock`).
+                            "should": [
+                                {"multi_match": {"query": "hand washing", "type": "phrase", "fields": SURFACE}},
+                                {"multi_match": {"query": "hand washing", "type": "phrase", "fields": STEMMED}},
+                                # Two words, also written as one.
+                                {"multi_match": {"query": "handwashing", "fields": [*SURFACE, *STEMMED, "joined"]}},
+                            ],
                             "minimum_should_match": 1,
                         }
                     },
@@ -618,7 +674,12 @@ def test_some_of_the_words_match_when_the_service_asks_those_with_all_first(es, 
     engine.search(SearchQuery(text="hygiene zzzz"), parsed)
     engine.search(SearchQuery(text="hygiene zzzz"), parsed, minimum=1)
     strict, relaxed = (r.body["query"]["bool"] for r in es.sent("POST", "/esther-items/_search"))
-    words = [word_query("hygiene", fuzzy=True), word_query("zzzz", fuzzy=False)]
+    # Two words typed side by side also match written as one (`hand rub`: `handrub`).
+    joined = {"multi_match": {"query": "hygienezzzz", "fields": [*SURFACE, *STEMMED, "joined"]}}
+    words = [
+        {"dis_max": {"queries": [word_query(word, fuzzy=fuzzy), joined], "tie_breaker": 0.1}}
+        for word, fuzzy in (("hygiene", True), ("zzzz", False))
+    ]
     near = {
         "multi_match": {
             "query": "hygiene zzzz",
@@ -757,10 +818,21 @@ def test_did_you_mean_through_the_api(client, site_on):
     assert answer["relaxed"] is True and answer["total"] == 1
     assert answer["suggestion"] == "l'hopital santé"
     searched = es.sent("POST", "/esther-items/_search")
-    assert [("aggs" in r.body and "known" in r.body["aggs"]) for r in searched] == [False, False, True]
+    # The spelling once, first (a misspelt word finds its synonyms through its correction), then
+    # every word, then any: "did you mean" reuses the corrections.
+    assert [("aggs" in r.body and "known" in r.body["aggs"]) for r in searched] == [True, False, False]
     count = es.sent("POST", "/esther-items/_count")[0].body
     clauses = count["query"]["bool"]["must"][0]["bool"]["must"]  # every word of the correction
-    assert clauses[0]["bool"]["should"][0]["multi_match"]["query"] == "l'hopital"
+    assert clauses[0]["dis_max"]["queries"][0]["bool"]["should"][0]["multi_match"]["query"] == "l'hopital"
+
+
+def test_a_search_far_from_any_typo_of_the_vocabulary_asks_no_spelling(client, site_on):
+    """The spelling goes first only when a word lies a typo away from a vocabulary word (its
+    correction could bring synonyms); with a page of results, "did you mean" asks nothing either."""
+    es = site_on
+    es.answer("POST", "/esther-items/_search", search_answer([hit(n) for n in range(1, 11)], total=12))
+    assert client.get("/api/search/", {"q": "autoclave logbook"}).status_code == 200
+    assert ["known" in r.body.get("aggs", {}) for r in es.sent("POST", "/esther-items/_search")] == [False]
 
 
 def test_autocomplete_reads_every_word_the_last_as_a_prefix(es, engine):
@@ -980,3 +1052,48 @@ def test_a_cluster_error_or_a_missing_index_is_a_503_with_words(client, db, es, 
         assert response.status_code == 503 and "Search is unavailable" in response.content.decode()
     finally:
         get_engine.cache_clear()
+
+
+def test_function_words_count_only_in_the_proximity_phrase_and_longer_synonyms_weigh_less(es, engine):
+    es.answer("POST", "/esther-items/_search", search_answer([hit(2)]))
+    engine.search(SearchQuery(text="lista de verificação"), parse_text("lista de verificação"))
+    engine.search(SearchQuery(text="twinning"), parse_text("twinning", {("twinning",): [("jumelage", "hospitalier")]}))
+    function_words, synonym = (r.body["query"] for r in es.sent("POST", "/esther-items/_search"))
+    assert function_words == {
+        "bool": {
+            # `de` is no clause an item must hold, and never matches on its own.
+            "must": [{"bool": {"must": [word_query("lista", fuzzy=True), word_query("verificação", fuzzy=True)]}}],
+            "should": [
+                {
+                    "multi_match": {
+                        "query": "lista de verificação",
+                        "type": "phrase",
+                        "slop": 3,
+                        "fields": ["title^4", "summary^2", "body"],
+                    }
+                }
+            ],
+        }
+    }
+    # A synonym of two words for one typed weighs half a synonym's weight (a phrase scores the sum of its words).
+    phrase = {"query": "jumelage hospitalier", "type": "phrase"}
+    (synonym,) = synonym["bool"]["must"]
+    assert synonym == {
+        "dis_max": {
+            "queries": [
+                word_query("twinning", fuzzy=True),
+                {
+                    "bool": {
+                        "should": [
+                            {"multi_match": {**phrase, "fields": SURFACE}},
+                            {"multi_match": {**phrase, "fields": STEMMED}},
+                            {"multi_match": {"query": "jumelagehospitalier", "fields": [*SURFACE, *STEMMED, "joined"]}},
+                        ],
+                        "minimum_should_match": 1,
+                        "boost": 0.4,
+                    }
+                },
+            ],
+            "tie_breaker": 0.1,
+        }
+    }

@@ -36,3 +36,10 @@ def test_british_and_american_spellings_are_both_marked():
         "Postpartum <mark>haemorrhage</mark> fell.",
         "<mark>Hemorrhage</mark> audits continue.",
     ]
+
+
+def test_a_phrase_matched_stemmed_is_marked_in_its_inflected_form_and_only_there():
+    # `rupture de stock` found as `ruptures de stock` through the French stemmed fields.
+    text = "Les ruptures de stock ont cessé. Le stock de gants suffit."
+    marks = Marks(phrases={("rupture", "de", "stock")}, stemmed_phrases={("fr", ("ruptur", "de", "stock"))})
+    assert highlight(text, "fr", marks) == ["Les <mark>ruptures de stock</mark> ont cessé."]

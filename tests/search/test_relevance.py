@@ -14,9 +14,9 @@ from knowledge.demo_content import case_studies, evaluation_items, lessons, test
 from knowledge.models import KnowledgeItemPage
 from search.documents import iter_documents
 from search.evaluation import metrics
-from search.evaluation.judged import KINDS, QUERIES_FILE, load_queries
+from search.evaluation.judged import KINDS, QUERIES_FILE, JudgedQuery, load_queries
 from search.evaluation.report import QueryRun, Scores
-from search.evaluation.systems import run_engine
+from search.evaluation.systems import run_baseline, run_engine
 
 FLOOR = json.loads(QUERIES_FILE.with_name("floor.json").read_text())["tantivy"]["ndcg@10"]
 
@@ -99,3 +99,17 @@ def test_scores_average_over_queries_and_count_empty_results():
     assert scores.mrr == pytest.approx(1 / 2)
     assert scores.zero == pytest.approx(1 / 2)
     assert found.missed == [] and nothing.missed == ["a", "b"]
+
+
+def test_the_baseline_counts_each_item_once_whatever_its_versions():
+    """Translations are versions of one item (they share its slug): an item counted twice would
+    lift the baseline's DCG above the ideal one."""
+    documents = [
+        {"id": pk, "title": title, "summary": "", "body": ""}
+        for pk, title in ((1, "Cold chain"), (2, "Cold chain"), (3, "Cold storage"))
+    ]
+    slugs = {1: "cold-chain", 2: "cold-chain", 3: "cold-storage"}
+    query = JudgedQuery("q", "cold chain", "en", ("words",), {"cold-chain": 3, "cold-storage": 1})
+    run = run_baseline([query], documents, slugs).runs["q"]
+    assert run.ranked == ["cold-chain", "cold-storage"]
+    assert run.ndcg == 1.0

@@ -21,7 +21,7 @@ ABOUT = (
     "Engines: the site's search (`search.service.find`, first page of ten, no filters) on a fresh "
     "index. Baseline: plain BM25 (`search/evaluation/baseline.py`): one field of title, summary and "
     "body, tantivy's default tokenizer (lower case, no stemming, no accent folding, no synonyms, no "
-    "typo tolerance), every word optional. nDCG@10 on grades 0-3; P@3, recall@10 and MRR count "
+    "typo tolerance), every word optional, each item once. nDCG@10 on grades 0-3; P@3, recall@10 and MRR count "
     "grades 2 and 3 as relevant."
 )
 
