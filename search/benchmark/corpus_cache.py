@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -101,7 +102,9 @@ def _build(path: Path, items: int, seed: int, log) -> tuple[float, int]:
             runs.write_text("{} {}\n".format(*recorded(base)))
     manage(partial, "migrate", "--verbosity", "0")
     manage(partial, "generate_corpus", "--items", str(items), "--seed", str(seed), "--record", str(runs))
+    started = time.perf_counter()
     manage(partial, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM')")
+    log(f"VACUUM: {time.perf_counter() - started:.0f} s.")
     seconds, published = 0.0, 0
     for line in (runs.read_text() if runs.exists() else "").split("\n"):  # none: nothing was left to add
         if line.strip():
