@@ -116,8 +116,17 @@ NUMBERS = re.compile(r"\d+")
 RELATED = re.compile(r'<section class="related".*?</section>', re.DOTALL)
 
 
+# Pages that list the items or count them.
+LISTINGS = ["/", "/library/", "/library/in-numbers/", "/library/partnerships/", "/feeds/latest.atom"]
+
+
+# A rendition's file is made when a page first shows it, under a name with a random part: the
+# second build makes its own (the first one's rows were rolled back, its files were not).
+RENDITION = re.compile(r"/media/images/[^\"\s]+")
+
+
 def _served(html: str) -> str:
-    return NUMBERS.sub("#", RELATED.sub("<section class=related/>", html))
+    return NUMBERS.sub("#", RENDITION.sub("/media/images/…", RELATED.sub("<section class=related/>", html)))
 
 
 def _read(page: KnowledgeItemPage, reader: Client, editor: Client) -> dict:
@@ -192,9 +201,10 @@ def _build(published: int) -> dict:
         result = {
             "items": {page.slug: _read(page, reader, editor) for page in items},
             "partnerships": {
-                p.slug: (p.numchild, p.get_children().count(), p.url_path)
+                p.slug: (p.numchild, p.get_children().count(), p.url_path, _served(reader.get(p.url).content.decode()))
                 for p in PartnershipPage.objects.filter(slug__startswith="corpus-")
             },
+            "listings": {url: _served(reader.get(url).content.decode()) for url in LISTINGS},
             "tree problems": [list(problems) for problems in Page.find_problems()],
             "pages": Page.objects.count(),
             "revisions": Revision.objects.count(),
@@ -226,6 +236,8 @@ def test_both_paths_make_the_same_items_in_the_same_places(both_ways):
         "TestimonialPage",
     }
     assert bulk["partnerships"] == published["partnerships"]  # numchild counts the new children
+    differences = _differences(published["listings"], bulk["listings"])
+    assert not differences, "\n".join(differences)
     assert bulk["tree problems"] == published["tree problems"] == [[], [], [], [], []]
     for key in ("pages", "revisions", "log entries"):
         assert bulk[key] == published[key], key
