@@ -1,23 +1,32 @@
-"""A synthetic corpus of N knowledge items for the benchmark, built through the real code path.
+"""A synthetic corpus of N knowledge items for the benchmark.
 
 Partnerships, institutions and people are made first (about one partnership per 25 items, at
-most 350, as in the alliance); then items are added and published as the admin does, in
-batches of one transaction each. After each commit the search index queue is drained as it is
-for real content. Item i depends only on (seed, i): a second run tops the corpus up to N.
+most 350, as in the alliance), published through Wagtail. Then the items: the first
+`PUBLISHED_ITEMS` are added and published as the admin does, in batches of one transaction
+each, and after each commit the search index queue is drained as it is for real content (the
+benchmark reports the rate of this path); the rest are made by the same code (`_make_item`) and
+written in bulk to the rows publishing leaves (bulk.py), a batch per transaction, without the
+search queue: `search_index rebuild` (or `update`) indexes them. Item i depends only on
+(seed, i): a second run tops the corpus up to N.
 
 Wagtail's two side indexes, its own search index (the admin's page search) and its reference
-index, are rebuilt once at the end with Wagtail's commands instead of after every save, as
-Wagtail advises for bulk loads: per save they cost as much as the rest of publishing.
+index, are not updated on each save (per save they cost as much as the rest of publishing):
+each bulk batch writes its items' entries, and the items published one by one get theirs at the
+end, by the calls Wagtail's `update_index` and `rebuild_references_index` make (bulk.py,
+`index_in_wagtail`); rerunning those commands over the whole corpus would take half an hour
+at 100,000 items.
 """
 
+import dataclasses
 import json
 import math
 import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.utils.text import slugify
@@ -41,6 +50,7 @@ from ..models import (
     Person,
     TestimonialPage,
 )
+from .bulk import BulkPublisher, index_in_wagtail, refresh_title_norms
 from .text import TextMaker
 from .words import (
     FIRST_NAMES,
@@ -55,6 +65,10 @@ from .words import (
 
 SLUG_PREFIX = "corpus-"
 BATCH = 250
+# Items published through Wagtail's own path, one by one: enough to time it (the benchmark reports
+# that rate); the rest are written in bulk, BULK_BATCH to a transaction.
+PUBLISHED_ITEMS = 1_000
+BULK_BATCH = 500
 MAX_PARTNERSHIPS = 350
 LAST_DAY = date(2026, 11, 1)
 # Quality and safety is the commonest focus; policy the rarest (as in the demo content).
@@ -85,17 +99,50 @@ def item_words(rng: random.Random) -> int:
     return int(math.exp(rng.uniform(math.log(300), math.log(3000))))
 
 
+@dataclass
+class Step:
+    items: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.items / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class CorpusRun:
+    """What a run added, and how long each part took."""
+
+    published: Step = dataclasses.field(default_factory=Step)  # through Wagtail's publishing path
+    bulk: Step = dataclasses.field(default_factory=Step)  # written in bulk
+    # Wagtail's search and reference indexes of the items published one by one (bulk batches
+    # write their own), and the admin search's title norms.
+    side_indexes: Step = dataclasses.field(default_factory=Step)
+    making_seconds: float = 0.0  # of the bulk part's seconds, those spent making the items in memory
+
+    @property
+    def added(self) -> int:
+        return self.published.items + self.bulk.items
+
+
 class CorpusLoader:
-    def __init__(self, items: int, seed: int, progress: Callable[[int], None] = lambda n: None):
+    def __init__(
+        self,
+        items: int,
+        seed: int,
+        progress: Callable[[int], None] = lambda n: None,
+        published_items: int = PUBLISHED_ITEMS,
+    ):
         self.items = items
         self.seed = seed
         self.progress = progress
+        self.published_items = published_items
 
     def rng(self, *key) -> random.Random:
         return random.Random("-".join(map(str, (self.seed, *key))))
 
-    def run(self) -> int:
-        """Make the corpus N items large; returns how many items this run added."""
+    def run(self) -> CorpusRun:
+        """Make the corpus N items large; says how many items this run added, and how."""
         DemoLoader().run()  # the site, the library and the taxonomy
         self.library = LibraryIndexPage.objects.get(locale=Locale.get_default())  # not its translations
         self.focus_areas = list(FocusArea.objects.order_by("sort_order"))
@@ -104,16 +151,41 @@ class CorpusLoader:
             self.partnerships = [self._partnership(j) for j in range(partnership_count(self.items))]
         done = self._existing_items()
         self.progress(done)
+        run = CorpusRun()
         with wagtail_side_indexes_deferred():
-            for start in range(done, self.items, BATCH):
+            published = range(done, min(self.items, self.published_items))
+            started = time.perf_counter()
+            for start in range(published.start, published.stop, BATCH):
                 with transaction.atomic():
-                    for index in range(start, min(start + BATCH, self.items)):
-                        self._item(index)
-                self.progress(min(BATCH, self.items - start))
+                    for index in range(start, min(start + BATCH, published.stop)):
+                        publish_new(*self._make_item(index))
+                self.progress(min(BATCH, published.stop - start))
+            run.published = Step(len(published), time.perf_counter() - started)
+
+            bulk = range(max(done, published.stop), self.items)
+            started = time.perf_counter()
+            publisher = BulkPublisher()
+            for start in range(bulk.start, bulk.stop, BULK_BATCH):
+                with transaction.atomic():
+                    made = time.perf_counter()
+                    items = [self._make_item(index) for index in range(start, min(start + BULK_BATCH, bulk.stop))]
+                    run.making_seconds += time.perf_counter() - made
+                    publisher.publish(items)
+                self.progress(min(BULK_BATCH, bulk.stop - start))
+            run.bulk = Step(len(bulk), time.perf_counter() - started)
         if done < self.items:
-            call_command("update_index", verbosity=0)
-            call_command("rebuild_references_index", verbosity=0)
-        return self.items - done
+            started = time.perf_counter()
+            # Bulk batches wrote their own entries; the items published one by one are entered here,
+            # all of them (a build that was stopped may have left some out), then the norms.
+            published = KnowledgeItemPage.objects.filter(
+                slug__startswith=SLUG_PREFIX, slug__lt=f"{SLUG_PREFIX}{self.published_items:06d}"
+            )
+            for start in range(0, published.count(), BATCH):
+                with transaction.atomic():
+                    index_in_wagtail(list(published.order_by("pk").specific()[start : start + BATCH]))
+            refresh_title_norms()
+            run.side_indexes = Step(min(self.items, self.published_items), time.perf_counter() - started)
+        return run
 
     def _existing_items(self) -> int:
         return KnowledgeItemPage.objects.filter(slug__startswith=SLUG_PREFIX).count()
@@ -181,7 +253,8 @@ class CorpusLoader:
 
     # Items ---------------------------------------------------------------------------------
 
-    def _item(self, index: int) -> KnowledgeItemPage:
+    def _make_item(self, index: int) -> tuple[PartnershipPage, KnowledgeItemPage]:
+        """Item `index`, unsaved, with its relations in memory, and the partnership it goes under."""
         rng = self.rng("item", index)
         weights = [1 / (rank + 1) ** 0.7 for rank in range(len(self.partnerships))]
         partnership = rng.choices(self.partnerships, weights)[0]
@@ -212,7 +285,7 @@ class CorpusLoader:
             self._lesson(page, rng, text, words)
         else:
             self._testimonial(page, rng, text, people)
-        return publish_new(partnership, page)
+        return partnership, page
 
     @staticmethod
     def _date(rng: random.Random, start_year: int) -> date:

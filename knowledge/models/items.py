@@ -140,15 +140,19 @@ class KnowledgeItemPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
             # The last guard of publication, beside the full validation Page.save runs on what
             # goes live (the form checks the same at submission, where the page is not yet live).
             raise ValidationError(problems)
+        self.fill_in_from_place(self.get_parent() if self.path else None)
+        super().save(*args, **kwargs)
+
+    def fill_in_from_place(self, parent: Page | None) -> None:
+        """What an item takes from where it is, on every save (and in the benchmark corpus's bulk
+        writer, which saves none): its locale's language, its partnership, its partner countries."""
         if self.locale_id and (code := self.locale.language_code) != settings.LANGUAGE_CODE and code in Language.values:
             # A translation is written in its locale's language (wagtail-localize copies the source's).
             self.language = code
-        parent = self.get_parent() if self.path else None
         if parent is not None and parent.specific_class is PartnershipPage:
             self.partnership_id = parent.pk
             if not self.countries.all():
                 self.countries = parent.specific.south_countries
-        super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -438,7 +442,7 @@ class TestimonialPage(KnowledgeItemPage):
             )
         return problems
 
-    def save(self, *args, **kwargs) -> None:
+    def fill_in_from_place(self, parent: Page | None) -> None:
         if self.institution_id is None and self.speaker_id is not None:
             self.institution_id = self.speaker.institution_id
-        super().save(*args, **kwargs)
+        super().fill_in_from_place(parent)

@@ -108,9 +108,11 @@ class Report:
         lines += [f"- {note}" for note in self.notes]
         if self.load:
             seconds, published, how = self.load
+            rate = f"{published / seconds:.1f} items/s" if seconds else "not timed"
             lines.append(
-                f"- Corpus load: {published:,} items published and indexed in {seconds:.0f} s "
-                f"({published / seconds:.1f} items/s; {how})."
+                f"- Corpus load ({how}): its first {published:,} items published through Wagtail and indexed in "
+                f"{seconds:.0f} s ({rate}); the other {max(0, self.items - published):,} written in bulk to the same "
+                "rows (knowledge/corpus/bulk.py)."
             )
         if self.rebuild:
             items, seconds, size = self.rebuild

@@ -30,7 +30,7 @@ def corpus_of_10(build_once):
     and indexed: their ids."""
 
     def build() -> list[int]:
-        assert CorpusLoader(10, seed=1).run() == 10
+        assert CorpusLoader(10, seed=1).run().added == 10
         return list(generated().values_list("pk", flat=True))
 
     return build_once(build)

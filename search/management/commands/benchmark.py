@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from knowledge.corpus.loader import PUBLISHED_ITEMS
 from knowledge.models import CaseStudyPage, FocusArea, PartnershipPage
 from search.benchmark import corpus_cache, engine_bench, fts5_floor
 from search.benchmark.load import run_load
@@ -92,7 +93,10 @@ class Command(BaseCommand):
             report.load = (*corpus_cache.recorded(corpus), "built by an earlier run")
             self.stdout.write(f"Reusing {corpus.name}.")
         else:
-            self.stdout.write(f"Building {corpus.name} (publishing {items} items through Wagtail)…")
+            self.stdout.write(
+                f"Building {corpus.name} (its first {min(items, PUBLISHED_ITEMS):,} items published through Wagtail, "
+                "the rest written in bulk)…"
+            )
             report.load = (*corpus_cache.build(corpus, items, seed, log=self.stdout.write), "built by this run")
         if corpus_only:
             return
