@@ -38,7 +38,7 @@ from django.db.models import F, Model
 from django.utils import timezone
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from modelsearch.backends import get_search_backends
-from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, TranslatableMixin
 
 from ..models import KnowledgeItemPage, PartnershipPage
 
@@ -161,6 +161,9 @@ class BulkPublisher:
                 objs = list(getattr(page, name).all())
                 for child in objs:
                     setattr(child, relation.field.name, page)
+                    if isinstance(child, TranslatableMixin) and child.locale_id is None:
+                        # What saving sets (TranslatableMixin.get_default_locale): the parent's locale.
+                        child.locale_id = page.locale_id
                 children[relation.related_model].extend(objs)
                 placed.append((page, name, objs))
             for field in get_all_child_m2m_relations(page):
