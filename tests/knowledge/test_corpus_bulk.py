@@ -1,6 +1,6 @@
 """The corpus's bulk path writes the items Wagtail's publishing path writes.
 
-The same corpus of 40 items (seed 5) is built twice in the module's transaction, each time in a
+The same corpus of 20 items (seed 5) is built twice in the module's transaction, each time in a
 savepoint rolled back after it has been read: once with every item published through Wagtail
 (`publish_new`), once with every item written in bulk (knowledge/corpus/bulk.py). Each time,
 every item is read as readers, the search and the admin see it, and the two readings are
@@ -33,7 +33,7 @@ from search.engines import get_engine
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-SIZE = 40
+SIZE = 20
 SEED = 5
 # What two builds of the same item never share: database ids (the sequences need not come back
 # after a rollback) and the moment and key Wagtail gives a page. Each is checked apart (`_apart`).
