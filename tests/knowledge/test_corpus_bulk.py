@@ -166,8 +166,10 @@ def _read(page: KnowledgeItemPage, reader: Client, editor: Client) -> dict:
         "edit": (edit.status_code, escape(page.title) in edit.content.decode()),
         "history": (history.status_code, history.content.decode().count("Published")),
         "admin search entry": entry and (entry.title, entry.autocomplete, entry.body),
+        # A child's id in its path (`authors.217.person`) differs between the two builds where the
+        # database does not give ids back on rollback (PostgreSQL's sequences).
         "references": sorted(
-            (r.model_path, r.content_path, r.to_content_type.model)
+            (r.model_path, re.sub(r"\.\d+\.", ".<child>.", r.content_path), r.to_content_type.model)
             for r in ReferenceIndex.objects.filter(base_content_type__model="page", object_id=str(page.pk))
         ),
     }
