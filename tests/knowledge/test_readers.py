@@ -14,15 +14,10 @@ from wagtail_localize.models import Translation, TranslationSource
 from knowledge.models import CaseStudyPage
 from knowledge.publishing.translation import translate_from_memory
 from tests.factories import home_page, make_case_study, make_lesson, make_library, make_partnership
+from tests.knowledge.test_translation import FRENCH as SHARED_FRENCH
 
 FRENCH = {
-    "Library": "Bibliothèque",
-    "Lyon–Bamako laboratory partnership": "Partenariat Lyon–Bamako pour la qualité des laboratoires",
-    "A test partnership.": "Un partenariat de test.",
-    "Cutting surgical site infections in Bamako": "Réduire les infections du site opératoire à Bamako",
-    "What was done and what it achieved.": "Ce qui a été fait et ce que cela a donné.",
-    "What we did": "Ce que nous avons fait",
-    "Hand hygiene audits on every ward, every month.": "Des audits d’hygiène des mains dans chaque service.",
+    **SHARED_FRENCH,
     "Surgical site infections after caesarean section": "Infections du site opératoire après césarienne",
     "women operated on": "femmes opérées",
     "Hospital surveillance register": "Registre de surveillance de l’hôpital",
@@ -178,21 +173,25 @@ def feed(client, url: str):
     return parsed
 
 
+# What a French reader's feeds list: the French version where there is one, else the original.
+FRENCH_ENTRIES = [
+    (
+        "Réduire les infections du site opératoire à Bamako",
+        "fr",
+        "http://testserver/fr/library/lyon-bamako/ssi/",
+    ),
+    ("Mentoring outlasts workshops", "en", "http://testserver/fr/library/lyon-bamako/mentoring/"),
+    ("Bamako visitors", "en", "http://testserver/fr/library/dublin-kisumu/visitors/"),
+]
+
+
 def entries(parsed) -> list[tuple[str, str, str]]:
     return [(entry.title, entry.title_detail.language, entry.link) for entry in parsed.entries]
 
 
 def test_a_readers_latest_feed_lists_each_item_once_in_their_language(client, ids):
     french = feed(client, "/feeds/latest.atom?reader=fr")
-    assert entries(french) == [
-        (
-            "Réduire les infections du site opératoire à Bamako",
-            "fr",
-            "http://testserver/fr/library/lyon-bamako/ssi/",
-        ),
-        ("Mentoring outlasts workshops", "en", "http://testserver/fr/library/lyon-bamako/mentoring/"),
-        ("Bamako visitors", "en", "http://testserver/fr/library/dublin-kisumu/visitors/"),
-    ]
+    assert entries(french) == FRENCH_ENTRIES
     # The feed's own words and links are the reader's.
     assert french.feed.language == "fr"
     assert french.feed.title == "ESTHER Knowledge Hub\u00a0: dernières ressources"
@@ -211,15 +210,7 @@ def test_a_readers_latest_feed_lists_each_item_once_in_their_language(client, id
 def test_a_readers_search_feed_lists_each_item_once_in_their_language(client, ids):
     french = feed(client, "/feeds/search.atom?q=bamako&reader=fr")
     # Newest first; the lesson matches through its partnership's name.
-    assert entries(french) == [
-        (
-            "Réduire les infections du site opératoire à Bamako",
-            "fr",
-            "http://testserver/fr/library/lyon-bamako/ssi/",
-        ),
-        ("Mentoring outlasts workshops", "en", "http://testserver/fr/library/lyon-bamako/mentoring/"),
-        ("Bamako visitors", "en", "http://testserver/fr/library/dublin-kisumu/visitors/"),
-    ]
+    assert entries(french) == FRENCH_ENTRIES
     assert french.feed.link == "http://testserver/fr/search/?q=bamako"
     assert [title for title, _lang, _link in entries(feed(client, "/feeds/search.atom?q=bamako"))] == [
         "Cutting surgical site infections in Bamako",
