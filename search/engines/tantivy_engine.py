@@ -8,8 +8,10 @@ tantivy's query parser, so no input can form query syntax.
 """
 
 import datetime
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import tantivy
@@ -45,9 +47,11 @@ FUZZY_WEIGHT = 0.5  # a typo costs relevance: exact and stemmed matches rank abo
 FACET_SIZE = 1000
 # Distinct sets of values of a many-valued facet counted at most (tantivy's bucket limit is 65,000).
 SET_FACET_SIZE = 60_000
+MATCHED = "_matched"  # the aggregation counting the matches (no facet is called so)
 MORE_LIKE_THIS_TERMS = 12
 MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
-# Hits read past a page at most to order a run of equal scores that crosses its edge.
+# Hits read past a page with it, and at most, to order a run of equal scores that crosses its edge.
+TIES_AHEAD = 50
 TIES_READ = 1000
 # Words in more than this share of the items say nothing about an item (as in the database engine).
 MORE_LIKE_THIS_COMMON = 0.3
@@ -58,6 +62,9 @@ MAX_SPLITS = 2
 # How much more proximity (search/schema.py PROXIMITY_SLOP) weighs than the field's own boost.
 PROXIMITY = 1.0
 REBUILD_PROGRESS_EVERY = 100
+# Threads a process runs a search's passes on (the page, each group of facet counts): tantivy
+# releases the GIL while it matches, so they share the cores instead of queueing on one.
+SEARCH_THREADS = min(4, os.cpu_count() or 1)
 
 
 @dataclass
@@ -123,37 +130,36 @@ class Vocabulary:
 
 
 @dataclass
-class Page:
-    """One page of a search: how many items match, and the page's hits in order."""
+class TextQuery:
+    """The text as tantivy queries: what an item must match (at least m of the n clauses), and,
+    when that is fewer than all, every clause (whose items come first)."""
 
-    count: int
-    addresses: list
+    matching: Query
+    every: Query | None = None
 
 
 def _by_score(searcher: tantivy.Searcher, combined: Query, offset: int, limit: int) -> tuple[int, list]:
     """How many items match, and a page of (score, address) hits by score, equal scores newest
     first, then by id (as Elasticsearch sorts them): tantivy leaves ties in the order of the
     index's segments, which merges change, so the same search could show an item on two pages or
-    on none. The page is read with one hit more on each side; only when a run of equal scores
-    crosses its edge is the whole run read (its order from the `date_order` fast field, no stored
-    document), at most TIES_READ hits past the page."""
+    on none. The page is read with one hit before it and TIES_AHEAD after it, which hold most runs
+    of equal scores that cross its edges; a run that goes on past them is read whole in one more
+    search, at most TIES_READ hits past the page. Each search costs a pass over every match: the
+    hits read in it add little. The run's order comes from the `date_order` fast field, with no
+    stored document read."""
     start = max(0, offset - 1)
-    found = searcher.search(combined, limit=limit + 1 + offset - start, offset=start, count=True)
+    read = offset + limit - start + TIES_AHEAD
+    found = searcher.search(combined, limit=read, offset=start, count=True)
     hits = found.hits
     first, last = offset - start, offset - start + limit - 1  # the page's place in `hits`
-    crosses = (first > 0 and first < len(hits) and hits[first - 1][0] == hits[first][0]) or (
-        last + 1 < len(hits) and hits[last][0] == hits[last + 1][0]
-    )
+    crosses_top = 0 < first < len(hits) and hits[first - 1][0] == hits[first][0]
+    crosses = crosses_top or (last + 1 < len(hits) and hits[last][0] == hits[last + 1][0])
     if crosses:
-        # Everything from the top down to past the lowest score the page's edges share.
         edge = min(hits[first][0], hits[min(last, len(hits) - 1)][0])
-        window = offset + limit + 1
-        while True:
-            window = min(2 * window, offset + limit + TIES_READ)
-            hits = searcher.search(combined, limit=window, count=False).hits
-            if len(hits) < window or hits[-1][0] < edge or window == offset + limit + TIES_READ:
-                break
-        first = offset
+        read_whole = len(hits) < read or hits[-1][0] < edge  # the run ends among the hits read
+        if not read_whole or (crosses_top and start > 0):  # it may go on above or below them
+            hits = searcher.search(combined, limit=offset + limit + TIES_READ, count=False).hits
+            first = offset
     else:
         hits = hits[first : first + limit]
         first = 0
@@ -162,15 +168,45 @@ def _by_score(searcher: tantivy.Searcher, combined: Query, offset: int, limit: i
     return found.count, [hit for hit, _order in ordered[first : first + limit]]
 
 
-def _addresses(page: tuple[int, list]) -> tuple[int, list]:
-    count, hits = page
-    return count, [address for _score, address in hits]
-
-
 def _terms(field: str) -> dict:
     if field in SET_FIELDS:  # every set of values held, however many: the counts must be exact
         return {"terms": {"field": SET_FIELDS[field], "size": SET_FACET_SIZE}}
     return {"terms": {"field": field, "size": FACET_SIZE}}
+
+
+def _counted(counting: list[tuple[list[str], Future]]) -> tuple[int, dict[str, list[FacetCount]]]:
+    """How many items match, and each facet's counts, from the aggregations `_count_facets` asked for."""
+    total, counts = 0, {}
+    for facets, future in counting:
+        answer = future.result()
+        if MATCHED in answer:
+            total = int(answer[MATCHED]["value"] or 0)
+        for facet in facets:
+            found: Counter = Counter()
+            for bucket in answer.get(facet, {}).get("buckets", []):
+                if FACET_FIELDS[facet] in SET_FIELDS:  # a set of values: each of them counts the items
+                    for value in bucket["key"].split(SET_SEPARATOR):
+                        found[value] += bucket["doc_count"]
+                else:
+                    found[str(bucket["key"])] += bucket["doc_count"]
+            ordered = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))
+            counts[facet] = [FacetCount(value, count) for value, count in ordered[:FACET_SIZE] if count]
+    return total, counts
+
+
+def _scored(searcher: tantivy.Searcher, text: TextQuery, filters: dict[str, Query], offset: int, limit: int) -> list:
+    """(score, address) hits `offset` to `offset + limit` of the text's matches under the filters:
+    those matching every clause first (their scores raised by EVERY_WORD_BONUS, as Elasticsearch's
+    are), then the others. Most pages hold only the first tier, read from the conjunction alone."""
+    if text.every is None:
+        return _by_score(searcher, TantivyEngine._combined(text.matching, filters), offset, limit)[1]
+    every, hits = _by_score(searcher, TantivyEngine._combined(text.every, filters), offset, limit)
+    hits = [(score + EVERY_WORD_BONUS, address) for score, address in hits]
+    if len(hits) < limit:  # the page reaches past the items matching every clause
+        rest = Query.boolean_query([(Occur.Must, text.matching), (Occur.MustNot, text.every)])
+        start = max(0, offset - every)
+        hits += _by_score(searcher, TantivyEngine._combined(rest, filters), start, limit - len(hits))[1]
+    return hits
 
 
 def _matched_elsewhere(stored: dict, language: str, marks: Marks) -> list[str]:
@@ -183,6 +219,7 @@ class TantivyEngine(SearchEngine):
     def __init__(self, path, writer_wait: float = WRITER_WAIT):
         self.analysers = Analysers()
         self.folder = IndexFolder(path, self.analysers, writer_wait)
+        self._threads: tuple[int, ThreadPoolExecutor] | None = None
 
     @cached_property
     def schema(self) -> tantivy.Schema:
@@ -370,10 +407,13 @@ class TantivyEngine(SearchEngine):
         return filters
 
     @staticmethod
-    def _text(clauses: list[ClauseQuery], minimum: int | None) -> Query | None:
-        """Items matching at least `minimum` clauses (None: all), those matching all of them first
-        (a constant far above any BM25 score is added to theirs): Elasticsearch's `bool.should`
-        with `minimum_should_match`, each matching clause's score counted once."""
+    def _text(clauses: list[ClauseQuery], minimum: int | None) -> TextQuery | None:
+        """Items matching at least `minimum` clauses (None: all), those matching all of them first:
+        Elasticsearch's `bool.should` with `minimum_should_match` and a constant added to the
+        items matching every clause (search/schema.py EVERY_WORD_BONUS), each matching clause's
+        score counted once. The two tiers are asked apart (`_scored`): the page reads the items
+        matching every clause, a conjunction, cheaper than the union, and the rest only when the
+        page reaches past them."""
         if not clauses:
             return None
         # Function words typed among others count only where the typed words stand together
@@ -383,13 +423,11 @@ class TantivyEngine(SearchEngine):
         n = len(clauses)
         m = n if minimum is None else max(1, min(minimum, n))
         if m == n:
-            return every
+            return TextQuery(every)
         enough = Query.boolean_query(
             [(Occur.Should, clause.query) for clause in clauses], minimum_number_should_match=m
         )
-        return Query.boolean_query(
-            [(Occur.Must, enough), (Occur.Should, Query.const_score_query(every, EVERY_WORD_BONUS))]
-        )
+        return TextQuery(enough, every)
 
     @staticmethod
     def _combined(text: Query | None, filters: dict[str, Query], leave_out: str | None = None) -> Query:
@@ -431,11 +469,13 @@ class TantivyEngine(SearchEngine):
         clauses = self._clauses(parsed, Vocabulary(searcher, self.analysers))
         filters = self._filters(query)
         text = self._text(clauses, minimum)
-        combined = self._combined(text, filters)
-        if clauses and query.sort == "relevance":
-            result = self._ranked_page(searcher, combined, self._near(parsed), query)
+        # The facet counts (and with them how many items match) are counted on other threads
+        # while this one reads the page and highlights its hits.
+        counting = self._count_facets(searcher, text.matching if text else None, filters)
+        if text and query.sort == "relevance":
+            addresses = self._ranked_page(searcher, text, filters, self._near(parsed), query)
         else:
-            result = self._dated_page(searcher, combined, query)
+            addresses = self._dated_page(searcher, self._combined(text.matching if text else None, filters), query)
         matched = [clause for clause in clauses if not clause.optional] or clauses  # never a lone `de` or `the`
         marks = Marks(
             words={w for c in matched for w in c.words},
@@ -443,16 +483,15 @@ class TantivyEngine(SearchEngine):
             phrases={p for c in matched for p in c.phrases},
             stemmed_phrases={p for c in matched for p in c.stemmed_phrases},
         )
-        return EngineResults(
-            total=result.count,
-            hits=[self._hit(searcher.doc(address), marks) for address in result.addresses],
-            facets=self._facet_counts(searcher, text, filters),
-        )
+        hits = [self._hit(searcher.doc(address), marks) for address in addresses]
+        total, facets = _counted(counting)
+        return EngineResults(total=total, hits=hits, facets=facets)
 
     def count(self, query: SearchQuery, parsed: ParsedText) -> int:
         searcher = self.folder.searcher()
         text = self._text(self._clauses(parsed, Vocabulary(searcher, self.analysers)), None)
-        return searcher.search(self._combined(text, self._filters(query)), limit=1, count=True).count
+        matching = text.matching if text else None
+        return searcher.search(self._combined(matching, self._filters(query)), limit=1, count=True).count
 
     def spelling(self, words: list[str]) -> dict[str, list[str]]:
         if not words:
@@ -470,15 +509,22 @@ class TantivyEngine(SearchEngine):
     def _clauses(self, parsed: ParsedText, vocabulary: Vocabulary) -> list[ClauseQuery]:
         return [c for c in (self._clause(clause, vocabulary) for clause in parsed.clauses) if c]
 
-    def _ranked_page(self, searcher: tantivy.Searcher, combined: Query, near: list[Query], query: SearchQuery) -> Page:
+    def _ranked_page(
+        self,
+        searcher: tantivy.Searcher,
+        text: TextQuery,
+        filters: dict[str, Query],
+        near: list[Query],
+        query: SearchQuery,
+    ) -> list:
         """The best PROXIMITY_WINDOW matches by their words' scores, rescored with proximity and
         ordered as Elasticsearch sorts (score, then newer, then higher id); below the window,
         matches keep their order by words, as Elasticsearch's rescore leaves them. Scoring
         proximity on every match cost ten times the rest of a three-word search at 100,000 items."""
         end = query.offset + query.page_size
         if query.offset >= PROXIMITY_WINDOW:
-            return Page(*_addresses(_by_score(searcher, combined, query.offset, query.page_size)))
-        count, window = _by_score(searcher, combined, 0, PROXIMITY_WINDOW)
+            return [address for _score, address in _scored(searcher, text, filters, query.offset, query.page_size)]
+        window = _scored(searcher, text, filters, 0, PROXIMITY_WINDOW)
         if near and window:
             addresses = [address for _score, address in window]
             ids = searcher.fast_field_values("id", addresses)
@@ -492,8 +538,8 @@ class TantivyEngine(SearchEngine):
                 (score, address) for score, _order, address in sorted(rescored, key=lambda hit: hit[:2], reverse=True)
             ]
         if end > PROXIMITY_WINDOW:
-            window += _by_score(searcher, combined, PROXIMITY_WINDOW, end - PROXIMITY_WINDOW)[1]
-        return Page(*_addresses((count, window[query.offset : end])))
+            window += _scored(searcher, text, filters, PROXIMITY_WINDOW, end - PROXIMITY_WINDOW)
+        return [address for _score, address in window[query.offset : end]]
 
     def _proximity(self, searcher: tantivy.Searcher, ids: list[int], near: list[Query]) -> dict[int, float]:
         """What proximity adds to each of these items' scores (nothing where the words stand
@@ -510,16 +556,16 @@ class TantivyEngine(SearchEngine):
         return added
 
     @staticmethod
-    def _dated_page(searcher: tantivy.Searcher, combined: Query, query: SearchQuery) -> Page:
+    def _dated_page(searcher: tantivy.Searcher, combined: Query, query: SearchQuery) -> list:
         found = searcher.search(
             combined,
             limit=query.page_size,
             offset=query.offset,
-            count=True,
+            count=False,  # counted with the facets
             order_by_field="date_order",
             order=Order.Asc if query.sort == "oldest" else Order.Desc,
         )
-        return Page(found.count, [address for _key, address in found.hits])
+        return [address for _key, address in found.hits]
 
     @staticmethod
     def _hit(stored: tantivy.Document, marks: Marks) -> Hit:
@@ -544,31 +590,29 @@ class TantivyEngine(SearchEngine):
             matched_in=[] if highlights or not marks else _matched_elsewhere(values, language, marks),
         )
 
-    @staticmethod
-    def _facet_counts(
-        searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Query]
-    ) -> dict[str, list[FacetCount]]:
+    def _count_facets(
+        self, searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Query]
+    ) -> list[tuple[list[str], Future]]:
         """Each facet counts the matches under every filter but its own: the facets without a
-        filter in one aggregation, each filtered facet in one of its own."""
+        filter in one aggregation, which also counts the matches, and each filtered facet in one
+        of its own; each aggregation on a thread of the pool."""
         groups: list[tuple[str | None, list[str]]] = [(None, [f for f in COUNTED_FACETS if f not in filters])]
         groups += [(facet, [facet]) for facet in COUNTED_FACETS if facet in filters]
-        counts: dict[str, list[FacetCount]] = {}
+        pool = self._pool()
+        counting = []
         for leave_out, facets in groups:
-            if not facets:
-                continue
             aggregations = {facet: _terms(FACET_FIELDS[facet]) for facet in facets}
-            answer = searcher.aggregate(TantivyEngine._combined(text, filters, leave_out), aggregations)
-            for facet in facets:
-                found: Counter = Counter()
-                for bucket in answer.get(facet, {}).get("buckets", []):
-                    if FACET_FIELDS[facet] in SET_FIELDS:  # a set of values: each of them counts the items
-                        for value in bucket["key"].split(SET_SEPARATOR):
-                            found[value] += bucket["doc_count"]
-                    else:
-                        found[str(bucket["key"])] += bucket["doc_count"]
-                ordered = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))
-                counts[facet] = [FacetCount(value, count) for value, count in ordered[:FACET_SIZE] if count]
-        return counts
+            if leave_out is None:
+                aggregations[MATCHED] = {"value_count": {"field": "date_order"}}  # one value per item
+            combined = self._combined(text, filters, leave_out)
+            counting.append((facets, pool.submit(searcher.aggregate, combined, aggregations)))
+        return counting
+
+    def _pool(self) -> ThreadPoolExecutor:
+        # Made in the process that searches: a pool's threads do not survive a fork (gunicorn).
+        if self._threads is None or self._threads[0] != os.getpid():
+            self._threads = (os.getpid(), ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="tantivy-search"))
+        return self._threads[1]
 
     def autocomplete(self, prefix: str, limit: int = 8, readers: tuple[str, ...] = ()) -> list[Suggestion]:
         """Titles with every typed word, the last one as a prefix (`surgical saf`)."""

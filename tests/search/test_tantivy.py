@@ -392,3 +392,44 @@ def test_equal_scores_list_the_newer_item_first_then_the_higher_id_as_elasticsea
     )
     engine.upsert([document(3, "Oxygen plants", body=same, publication_date="2021-05-01", year=2021)])  # a new segment
     assert page_ids(engine, "oxygen", 1, 10) == [7, 5, 3, 9]
+
+
+def test_items_with_every_word_come_first_and_pages_walk_across_them_to_the_others(folder, monkeypatch):
+    """The page reads the items matching every word from the conjunction alone and the others
+    only when it reaches past them: the order and the count are those of one ranked list."""
+    monkeypatch.setattr("search.engines.tantivy_engine.PROXIMITY_WINDOW", 2)  # pages past it read tiers themselves
+    engine = TantivyEngine(folder, writer_wait=5)
+    every = "oxygen plants for district hospitals"
+    two = ["oxygen plants in the capital", "oxygen for district clinics", "plants and district roads"]
+    engine.upsert(
+        [document(n, f"Report {n}", body=every + " ward" * n) for n in range(1, 4)]
+        + [document(10 + n, f"Report {10 + n}", body=two[n % 3] + " ward" * n) for n in range(1, 7)]
+        + [document(30, "Report 30", body="oxygen only")]
+    )
+    text = "oxygen plants district"
+
+    def ids(page: int, page_size: int, minimum: int = 2) -> tuple[int, list[int]]:
+        results = engine.search(SearchQuery(text=text, page=page, page_size=page_size), parse_text(text), minimum)
+        return results.total, [hit.id for hit in results.hits]
+
+    total, everything = ids(1, 20)
+    assert total == 9  # item 30 holds one word of three
+    assert everything[:3] == [1, 2, 3]  # every word, the shortest first
+    assert sorted(everything[3:]) == list(range(11, 17))
+    # Pages of two cross the edge between the tiers: no item twice, none missing, the same order.
+    pages = [pk for page in range(1, 6) for pk in ids(page, 2)[1]]
+    assert pages == everything
+    assert ids(5, 2) == (9, [everything[8]])
+    assert ids(1, 20, minimum=3) == (3, [1, 2, 3])
+
+
+def test_a_run_of_equal_scores_longer_than_what_is_read_ahead_is_ordered_across_pages(folder, monkeypatch):
+    monkeypatch.setattr("search.engines.tantivy_engine.TIES_AHEAD", 1)
+    monkeypatch.setattr("search.engines.tantivy_engine.PROXIMITY_WINDOW", 2)
+    engine = TantivyEngine(folder, writer_wait=5)
+    same = "Oxygen concentrators for district hospitals."
+    engine.upsert([document(pk, "Oxygen plants", body=same) for pk in (4, 9, 2)])
+    engine.upsert([document(pk, "Oxygen plants", body=same) for pk in (8, 1, 6, 3)])  # another segment
+    newest_first = [9, 8, 6, 4, 3, 2, 1]  # one date: the higher id first
+    assert page_ids(engine, "oxygen", 1, 10) == newest_first
+    assert [pk for page in range(1, 5) for pk in page_ids(engine, "oxygen", page, 2)] == newest_first
