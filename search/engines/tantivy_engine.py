@@ -29,6 +29,7 @@ from .base import MATCHED_ELSEWHERE, EngineResults, EngineUnavailable, FacetCoun
 from .highlight import Marks, highlight, matches
 from .tantivy_folder import WRITER_WAIT, IndexFolder, SchemaChanged
 from .tantivy_schema import (
+    ACCENTED,
     FOLDED_FIELDS,
     JOINED,
     LANGUAGES,
@@ -72,6 +73,8 @@ class ClauseQuery:
     """One clause of the user's text as a tantivy query, and the words and phrases it matches, for highlights."""
 
     query: Query
+    # The same items, asked without the parts that only add to scores: what the counts read.
+    matching: Query | None = None
     optional: bool = False  # a function word: never required, never matched or marked on its own
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
@@ -88,6 +91,13 @@ class Vocabulary:
         self.analysers = analysers
         self._corrections: dict[str, list[str]] = {}
         self._known: dict[str, bool] = {}
+        self._accented: dict[str, bool] = {}
+
+    def accented(self, word: str) -> bool:
+        """Some item writes the (folded) word with letters beyond ASCII (`sante` for `santé`)."""
+        if word not in self._accented:
+            self._accented[word] = bool(self.searcher.doc_freq(ACCENTED, word))
+        return self._accented[word]
 
     def known(self, word: str) -> bool:
         """Some item holds the (folded) word as written, joined, or stemmed in its language:
@@ -129,11 +139,17 @@ class Vocabulary:
         return [term for term, _ in found[:limit]]
 
 
+# A query and whether the stemmed fields find every item it finds (`_covered`): such a part adds
+# to scores, and is left out of the queries that only match (the counts).
+Part = tuple[Query, bool]
+
+
 @dataclass
 class TextQuery:
-    """The text as tantivy queries: what an item must match (at least m of the n clauses), and,
-    when that is fewer than all, every clause (whose items come first)."""
+    """The text as tantivy queries: what an item must match (at least m of the n clauses),
+    scored and only matched; and, when that is fewer than all, every clause (their items first)."""
 
+    scored: Query
     matching: Query
     every: Query | None = None
 
@@ -199,11 +215,11 @@ def _scored(searcher: tantivy.Searcher, text: TextQuery, filters: dict[str, Quer
     those matching every clause first (their scores raised by EVERY_WORD_BONUS, as Elasticsearch's
     are), then the others. Most pages hold only the first tier, read from the conjunction alone."""
     if text.every is None:
-        return _by_score(searcher, TantivyEngine._combined(text.matching, filters), offset, limit)[1]
+        return _by_score(searcher, TantivyEngine._combined(text.scored, filters), offset, limit)[1]
     every, hits = _by_score(searcher, TantivyEngine._combined(text.every, filters), offset, limit)
     hits = [(score + EVERY_WORD_BONUS, address) for score, address in hits]
     if len(hits) < limit:  # the page reaches past the items matching every clause
-        rest = Query.boolean_query([(Occur.Must, text.matching), (Occur.MustNot, text.every)])
+        rest = Query.boolean_query([(Occur.Must, text.scored), (Occur.MustNot, text.every)])
         start = max(0, offset - every)
         hits += _by_score(searcher, TantivyEngine._combined(rest, filters), start, limit - len(hits))[1]
     return hits
@@ -279,64 +295,82 @@ class TantivyEngine(SearchEngine):
         query = Query.term_query(self.schema, name, value)
         return query if boost == 1.0 else Query.boost_query(query, boost)
 
-    def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery) -> list[Query]:
+    @staticmethod
+    def _covered(typed: str, words: list[str], vocabulary: Vocabulary) -> bool:
+        """Whether the stemmed fields find every item in which the folded title, summary and body
+        find these words: an item's stemmed text is its own words stemmed, then folded, so a word
+        typed as the item writes it meets it there. Only letters beyond ASCII tell them apart
+        (`securite` typed, the stem of `sécurité` is `secur`, of `securite` `securit`): typed by the
+        reader, or written by some item."""
+        return typed.isascii() and not any(vocabulary.accented(word) for word in words)
+
+    def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery, vocabulary: Vocabulary) -> list[Part]:
         """A word folded in every text field and, stemmed by each language, in its fields."""
-        queries = [self._term(name, word, boost * weight) for name, boost in FOLDED_FIELDS.items()]
-        queries.append(self._term(JOINED, word, JOINED_BOOST * weight))
+        covered = self._covered(typed, [word], vocabulary)
+        parts = [
+            (self._term(name, word, boost * weight), covered and name in STEMMED_FIELDS)
+            for name, boost in FOLDED_FIELDS.items()
+        ]
+        parts.append((self._term(JOINED, word, JOINED_BOOST * weight), False))
         for language in LANGUAGES:
             for stem in dict.fromkeys(self.analysers.stemmed(american(typed), language)):
-                queries += [
-                    self._term(stemmed_field(name, language), stem, boost * weight)
+                parts += [
+                    (self._term(stemmed_field(name, language), stem, boost * weight), False)
                     for name, boost in STEMMED_FIELDS.items()
                 ]
         out.words.add(word)
         out.stems |= stems_in_every_language(american(word))
-        return queries
+        return parts
 
-    def _word(
-        self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery, weight: float = 1.0
-    ) -> list[Query]:
+    def _word(self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery, weight: float = 1.0) -> list[Part]:
         """A single word; when the index does not know it and it has five letters or more, also
         the known words within the allowed edits (as the database engine corrects them, stemmed
         too) and tantivy's fuzzy terms (typos in the first letter as well), at half weight."""
-        queries = self._exact(typed, word, weight, out)
+        parts = self._exact(typed, word, weight, out, vocabulary)
         edits = allowed_edits(word)
         if edits and not vocabulary.known(word):
             for correction in vocabulary.corrections(word):
-                queries += self._exact(correction, correction, FUZZY_WEIGHT * weight, out)
+                parts += self._exact(correction, correction, FUZZY_WEIGHT * weight, out, vocabulary)
             for name in SPELLING_FIELDS:
                 fuzzy = Query.fuzzy_term_query(self.schema, name, word, distance=edits, transposition_cost_one=True)
-                queries.append(Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]))
-        return queries
+                parts.append((Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]), False))
+        return parts
 
     def _phrase(
         self,
         words: list[str],
         out: ClauseQuery,
+        vocabulary: Vocabulary,
         weight: float = 1.0,
         typed: str = "",
-        vocabulary: Vocabulary | None = None,
-    ) -> list[Query]:
+    ) -> list[Part]:
         """The words side by side in any text field, as written; and, stemmed by each language,
         in its stemmed fields, so a phrase finds its inflected forms (`rupture de stock` finds
         `ruptures de stock`)."""
         out.phrases.add(tuple(words))
-        queries = [
-            Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight)
+        covered = bool(typed) and self._covered(typed, words, vocabulary)
+        parts = [
+            (
+                Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight),
+                covered and name in STEMMED_FIELDS,
+            )
             for name, boost in FOLDED_FIELDS.items()
         ]
         for language in LANGUAGES if typed else ():
             stems = self.analysers.stemmed(american(typed), language)
             # A language whose items lack one of the stems cannot hold the phrase: not asked.
-            if len(stems) > 1 and (vocabulary is None or all(vocabulary.stemmed_in(language, s) for s in stems)):
+            if len(stems) > 1 and all(vocabulary.stemmed_in(language, s) for s in stems):
                 out.stemmed_phrases.add((language, tuple(stems)))
-                queries += [
-                    Query.boost_query(
-                        Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight
+                parts += [
+                    (
+                        Query.boost_query(
+                            Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight
+                        ),
+                        False,
                     )
                     for name, boost in STEMMED_FIELDS.items()
                 ]
-        return queries
+        return parts
 
     def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:
         """A joined word as two words items hold (`handrub` -> `hand rub`, `rollout` -> `roll
@@ -360,30 +394,34 @@ class TantivyEngine(SearchEngine):
         """Any of the clause's alternatives (the word or phrase typed, or a synonym)."""
         out = ClauseQuery(Query.empty_query())
         per_alternative: list[Query] = []
+        matching: list[Query] = []
         for position, alternative in enumerate(clause.alternatives):
             weight = clause.weight(position)
             typed = " ".join(alternative.words)
             words = self.analysers.folded(typed)
-            queries: list[Query] = []
+            parts: list[Part] = []
             if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
-                queries += self._phrase(words, out, weight, typed, vocabulary)
+                parts += self._phrase(words, out, vocabulary, weight, typed)
                 # Two words (`stock-out`, `hand rub`) also written as one, where some item does.
                 if len(words) == 2 and vocabulary.known("".join(words)):
-                    queries += self._exact("".join(TOKEN.findall(typed)), "".join(words), weight, out)
+                    parts += self._exact("".join(TOKEN.findall(typed)), "".join(words), weight, out, vocabulary)
             elif words:
-                queries += self._word(typed, words[0], vocabulary, out, weight)
+                parts += self._word(typed, words[0], vocabulary, out, weight)
                 for split in self._split(words[0], vocabulary):
-                    queries += self._phrase(split, out, weight, " ".join(split), vocabulary)
-            if queries:
-                per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in queries]))
+                    parts += self._phrase(split, out, vocabulary, weight, " ".join(split))
+            if parts:
+                per_alternative.append(Query.boolean_query([(Occur.Should, query) for query, _ in parts]))
+                matching += [query for query, covered in parts if not covered]
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
             if not vocabulary.known(compound):
                 continue
-            joined = self._exact(compound, compound, 1.0, out)
-            per_alternative.append(Query.boolean_query([(Occur.Should, q) for q in joined]))
+            joined = self._exact(compound, compound, 1.0, out, vocabulary)
+            per_alternative.append(Query.boolean_query([(Occur.Should, query) for query, _ in joined]))
+            matching += [query for query, covered in joined if not covered]
         if not per_alternative:
             return None
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
+        out.matching = Query.boolean_query([(Occur.Should, query) for query in matching])
         out.optional = clause.optional
         return out
 
@@ -419,15 +457,19 @@ class TantivyEngine(SearchEngine):
         # Function words typed among others count only where the typed words stand together
         # (`_near`): an item need not hold them, and they never match on their own.
         clauses = [clause for clause in clauses if not clause.optional] or clauses
-        every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses])
         n = len(clauses)
         m = n if minimum is None else max(1, min(minimum, n))
+
+        def at_least(queries: list[Query]) -> Query:
+            if m == n:
+                return Query.boolean_query([(Occur.Must, query) for query in queries])
+            return Query.boolean_query([(Occur.Should, query) for query in queries], minimum_number_should_match=m)
+
+        scored = at_least([clause.query for clause in clauses])
+        matching = at_least([clause.matching for clause in clauses])
         if m == n:
-            return TextQuery(every)
-        enough = Query.boolean_query(
-            [(Occur.Should, clause.query) for clause in clauses], minimum_number_should_match=m
-        )
-        return TextQuery(enough, every)
+            return TextQuery(scored, matching)
+        return TextQuery(scored, matching, Query.boolean_query([(Occur.Must, clause.query) for clause in clauses]))
 
     @staticmethod
     def _combined(text: Query | None, filters: dict[str, Query], leave_out: str | None = None) -> Query:
@@ -474,7 +516,7 @@ class TantivyEngine(SearchEngine):
         counting = self._count_facets(searcher, text.matching if text else None, filters)
         if text and query.sort == "relevance":
             addresses = self._ranked_page(searcher, text, filters, self._near(parsed), query)
-        else:
+        else:  # by date: what matches, not how well
             addresses = self._dated_page(searcher, self._combined(text.matching if text else None, filters), query)
         matched = [clause for clause in clauses if not clause.optional] or clauses  # never a lone `de` or `the`
         marks = Marks(

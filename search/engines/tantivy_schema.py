@@ -14,6 +14,7 @@ Facets are raw (untokenised) fast fields, counted with terms aggregations.
 """
 
 import datetime
+import re
 
 import tantivy
 from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
@@ -40,6 +41,13 @@ SET_SEPARATOR = "|"  # in no slug, country code or region slug
 # Hyphenated words written joined (`stock-out` -> `stockout`, search/variants.py), folded, not
 # stored; they also go into the stemmed fields, so `stockouts` finds `stock-out` too.
 JOINED = "joined"
+# The folded forms of the words an item writes with letters beyond ASCII (`sante` for `santé`),
+# indexed, not stored: where no item writes a word so, the stemmed fields find every item its
+# folded form does, and searches that only count leave the folded title, summary and body out
+# (engines/tantivy_engine.py `_covered`).
+ACCENTED = "accented"
+# A word holding a letter beyond ASCII (not punctuation such as `’`).
+_ACCENTED_WORD = re.compile(r"[^\W_]*[^\W_\x00-\x7f][^\W_]*")
 
 
 def stemmed_field(field: str, language: str) -> str:
@@ -96,6 +104,7 @@ def build_schema() -> tantivy.Schema:
             # Positions: phrases find their inflected forms here (proximity reads the folded fields).
             builder.add_text_field(stemmed_field(field, language), tokenizer_name=f"stemmed_{language}")
     builder.add_text_field(JOINED, tokenizer_name=FOLDED, index_option="freq")
+    builder.add_text_field(ACCENTED, tokenizer_name=FOLDED, index_option="basic")
     for field in KEYWORD_FIELDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=field in COUNTED_FIELDS)
     for field in SET_FIELDS.values():
@@ -130,6 +139,7 @@ def with_variants(document: dict) -> dict:
         **document,
         "_stemmed": {field: american(document[field]) for field in STEMMED_FIELDS if document[field]},
         "_joined": joined_forms(flat),
+        "_accented": " ".join(dict.fromkeys(_ACCENTED_WORD.findall(flat))),
     }
 
 
@@ -149,6 +159,8 @@ def to_tantivy(document: dict) -> tantivy.Document:
     if document["_joined"]:
         doc.add_text(JOINED, document["_joined"])
         doc.add_text(stemmed_field("body", language), document["_joined"])
+    if document.get("_accented"):
+        doc.add_text(ACCENTED, document["_accented"])
     for field in KEYWORD_FIELDS:
         value = document[field]
         for text in value if isinstance(value, list) else [value]:

@@ -433,3 +433,34 @@ def test_a_run_of_equal_scores_longer_than_what_is_read_ahead_is_ordered_across_
     newest_first = [9, 8, 6, 4, 3, 2, 1]  # one date: the higher id first
     assert page_ids(engine, "oxygen", 1, 10) == newest_first
     assert [pk for page in range(1, 5) for pk in page_ids(engine, "oxygen", page, 2)] == newest_first
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("securite", {1, 2}),  # typed without accents: item 1 writes `sécurité`, stemmed `secur`
+        ("sécurité", {1, 2}),  # typed with them: item 2 writes `securite`, stemmed `securit`
+        ('"securite des patients"', {1, 2}),
+        ('"sécurité des patients"', {1, 2}),
+        ("maternité", {2}),  # typed with accents no item writes: `maternite` stems to `maternit`, this to `matern`
+        ("patient safety", {3, 4}),  # no item writes these words with accents: counted from the stemmed fields
+        ('"patient safety"', {3}),
+        ("patients", {1, 2, 3, 4}),
+    ],
+)
+def test_counts_and_facets_count_exactly_the_items_the_results_list(folder, text, found):
+    """The counts are read with a cheaper query than the page (without the folded fields where the
+    stemmed ones find the same items): whatever the accents typed or written, they agree."""
+    engine = TantivyEngine(folder, writer_wait=5)
+    engine.upsert(
+        [
+            document(1, "La sécurité des patients au bloc", language="fr", type="lesson"),
+            document(2, "La securite des patients en maternite", language="fr"),
+            document(3, "Patient safety walk-rounds"),
+            document(4, "Safety checks for patients", type="lesson"),
+        ]
+    )
+    results = engine.search(SearchQuery(text=text), parse_text(text))
+    assert {hit.id for hit in results.hits} == found
+    assert results.total == len(found)
+    assert sum(option.count for option in results.facets["type"]) == len(found)
