@@ -61,7 +61,9 @@ HIGHLIGHT = {
 SOURCE_FIELDS = ["id", "title", "url", "type", "summary", "language", "publication_date", "focus_areas", "countries"]
 
 
-def _alternative_queries(alternative: Alternative) -> list:
+def _alternative_queries(alternative: Alternative, typos: bool = True) -> list:
+    """An alternative's queries; typo tolerance only for the words the reader typed (`typos`): a
+    synonym is the vocabulary's word, spelt as editors wrote it."""
     text = " ".join(alternative.words)
     if alternative.is_phrase:
         # As written, and stemmed: a phrase finds its inflected forms (`ruptures de stock`).
@@ -81,7 +83,7 @@ def _alternative_queries(alternative: Alternative) -> list:
         matches.append(Q("multi_match", query=joined, fields=JOINED_FIELDS))
     if "-" in text:
         matches.append(Q("multi_match", query=joined, fields=[*SURFACE_FIELDS, *STEMMED_FIELDS]))
-    if allowed_edits(text):
+    if typos and allowed_edits(text):
         # A typo costs relevance: exact and stemmed matches rank above fuzzy ones.
         matches.append(
             Q(
@@ -105,7 +107,8 @@ def _clause_query(clause: Clause):
     for position, alternative in enumerate(clause.alternatives):
         weight = clause.weight(position)
         boost = {} if weight == 1.0 else {"boost": round(weight, 4)}
-        alternatives.append(Q("bool", should=_alternative_queries(alternative), minimum_should_match=1, **boost))
+        queries = _alternative_queries(alternative, typos=position == 0)
+        alternatives.append(Q("bool", should=queries, minimum_should_match=1, **boost))
     for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
         alternatives.append(_compound_query(compound))
     if len(alternatives) == 1:

@@ -322,13 +322,16 @@ class TantivyEngine(SearchEngine):
         out.stems |= stems_in_every_language(american(word))
         return parts
 
-    def _word(self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery, weight: float = 1.0) -> list[Part]:
-        """A single word; when the index does not know it and it has five letters or more, also
-        the known words within the allowed edits (as the database engine corrects them, stemmed
-        too) and tantivy's fuzzy terms (typos in the first letter as well), at half weight."""
+    def _word(
+        self, typed: str, word: str, vocabulary: Vocabulary, out: ClauseQuery, weight: float = 1.0, typos: bool = True
+    ) -> list[Part]:
+        """A single word; when it may hold a typo (`typos`: the reader typed it) and the index does
+        not know it and it has five letters or more, also the known words within the allowed
+        edits (as the database engine corrected them, stemmed too) and tantivy's fuzzy terms
+        (typos in the first letter as well), at half weight."""
         parts = self._exact(typed, word, weight, out, vocabulary)
         edits = allowed_edits(word)
-        if edits and not vocabulary.known(word):
+        if typos and edits and not vocabulary.known(word):
             for correction in vocabulary.corrections(word):
                 parts += self._exact(correction, correction, FUZZY_WEIGHT * weight, out, vocabulary)
             for name in SPELLING_FIELDS:
@@ -406,7 +409,9 @@ class TantivyEngine(SearchEngine):
                 if len(words) == 2 and vocabulary.known("".join(words)):
                     parts += self._exact("".join(TOKEN.findall(typed)), "".join(words), weight, out, vocabulary)
             elif words:
-                parts += self._word(typed, words[0], vocabulary, out, weight)
+                # A synonym is the vocabulary's word, spelt as editors wrote it: no typo to forgive
+                # (one no item holds would only be "corrected" into another word).
+                parts += self._word(typed, words[0], vocabulary, out, weight, typos=position == 0)
                 for split in self._split(words[0], vocabulary):
                     parts += self._phrase(split, out, vocabulary, weight, " ".join(split))
             if parts:

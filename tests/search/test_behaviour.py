@@ -443,6 +443,16 @@ def test_a_synonym_is_found_in_its_inflected_forms_and_through_a_corrected_typo(
     assert set(titles(client, q="postpartum haemorage")) == {"Bundle", "Drills"}
 
 
+def test_typos_are_forgiven_in_the_words_typed_not_in_their_synonyms(client, corpus, committed, lome):
+    """A synonym is the vocabulary's word as editors spelt it: one that no item holds is not
+    "corrected" into another word (`triage` into `tirage`)."""
+    SearchSynonym.objects.create(terms="sorting, triage")
+    with committed():
+        make_case_study(lome, title="Lottery", summary="The tirage of the annual lottery.", body=[])
+    assert "Lottery" not in titles(client, q="sorting")
+    assert titles(client, q="tirgae") == ["Lottery"]  # typed: one edit from `tirage`, forgiven
+
+
 def test_a_multi_word_synonym_finds_its_inflected_forms(client, corpus, committed, lome):
     # "stock-out, ..., rupture de stock, ..." (migration 0011); the item writes the plural.
     with committed():
