@@ -361,8 +361,11 @@ class DemoLoader:
                 period_end=end,
             )
             self._item_fields(page, row)
-            page.authors = [CaseStudyAuthor(person=self.people[key]) for key in row["authors"]]
-            page.outcomes = [CaseStudyOutcome(**outcome) for outcome in row["outcomes"]]
+            # In order, as the admin's form numbers them: unnumbered, PostgreSQL lists a case
+            # study's authors (its citation's) and outcomes in any order.
+            authors = [self.people[key] for key in row["authors"]]
+            page.authors = [CaseStudyAuthor(person=person, sort_order=i) for i, person in enumerate(authors)]
+            page.outcomes = [CaseStudyOutcome(sort_order=i, **outcome) for i, outcome in enumerate(row["outcomes"])]
             self._publish_new(self.partnerships[row["partnership"]], page)
 
     def _lessons(self) -> None:

@@ -107,7 +107,9 @@ def make_case_study(partnership, **fields) -> CaseStudyPage:
     outcomes = fields.pop("outcomes", [])
     page, live = _item_defaults(CaseStudyPage, fields)
     page.body = json.dumps(body)
-    page.outcomes = [CaseStudyOutcome(**outcome) for outcome in outcomes]
+    page.outcomes = [CaseStudyOutcome(sort_order=i, **outcome) for i, outcome in enumerate(outcomes)]
+    for i, author in enumerate(page.authors.all()):  # in the order given, as the admin's form numbers them
+        author.sort_order = i if author.sort_order is None else author.sort_order
     return publish(partnership, page, live=live)
 
 

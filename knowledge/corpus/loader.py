@@ -304,16 +304,19 @@ class CorpusLoader:
         start = page.publication_date.year - rng.randint(1, 4)
         page.period_start, page.period_end = start, page.publication_date.year
         if people:
-            page.authors = [CaseStudyAuthor(person=p) for p in rng.sample(people, min(len(people), rng.randint(1, 3)))]
+            chosen = rng.sample(people, min(len(people), rng.randint(1, 3)))
+            # In order, as the admin's form numbers them: unnumbered, PostgreSQL lists them in any order.
+            page.authors = [CaseStudyAuthor(person=p, sort_order=i) for i, p in enumerate(chosen)]
         page.outcomes = [
             CaseStudyOutcome(
+                sort_order=i,
                 indicator=text.title()[:200],
                 baseline=rng.randint(5, 60),
                 result=rng.randint(5, 95),
                 unit="%",
                 period=f"{start}–{page.publication_date.year}",
             )
-            for _ in range(rng.randint(0, 3))
+            for i in range(rng.randint(0, 3))
         ]
 
     def _lesson(self, page, rng, text: TextMaker, words: int) -> None:

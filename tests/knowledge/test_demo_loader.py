@@ -5,6 +5,7 @@ from wagtail_localize.models import Translation
 
 from home.models import SiteSettings
 from knowledge.models import (
+    CaseStudyAuthor,
     CaseStudyOutcome,
     CaseStudyPage,
     Country,
@@ -40,6 +41,10 @@ def test_demo_content_covers_the_charter_and_loads_only_once(client, capsys):
     regions = set(item_countries.values_list("region", flat=True)) | set(partners.values_list("region", flat=True))
     assert {"Africa", "Americas", "Asia", "Europe"} <= regions
     assert set(items.values_list("language", flat=True)) == {"en", "fr", "pt", "es"}
+    # Authors and outcomes numbered in the order written, as the admin numbers them: a citation's
+    # first author is the same on every database (PostgreSQL lists unnumbered rows in any order).
+    for model in (CaseStudyAuthor, CaseStudyOutcome):
+        assert model.objects.exists() and not model.objects.filter(sort_order=None).exists(), model
     # Translated with wagtail-localize, each under its partnership's translation, with the same
     # partner group's rights there.
     for code, least in (("fr", 12), ("pt", 6), ("es", 6)):
