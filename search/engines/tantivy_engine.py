@@ -516,13 +516,14 @@ class TantivyEngine(SearchEngine):
         clauses = self._clauses(parsed, Vocabulary(searcher, self.analysers))
         filters = self._filters(query)
         text = self._text(clauses, minimum)
+        matching = text.matching if text else None
         # The facet counts (and with them how many items match) are counted on other threads
         # while this one reads the page and highlights its hits.
-        counting = self._count_facets(searcher, text.matching if text else None, filters)
+        counting = self._count_facets(searcher, matching, filters)
         if text and query.sort == "relevance":
             addresses = self._ranked_page(searcher, text, filters, self._near(parsed), query)
         else:  # by date: what matches, not how well
-            addresses = self._dated_page(searcher, self._combined(text.matching if text else None, filters), query)
+            addresses = self._dated_page(searcher, self._combined(matching, filters), query)
         matched = [clause for clause in clauses if not clause.optional] or clauses  # never a lone `de` or `the`
         marks = Marks(
             words={w for c in matched for w in c.words},

@@ -21,7 +21,7 @@ def test_unnumbered_authors_and_outcomes_are_numbered_in_the_order_they_were_wri
         authors=[CaseStudyAuthor(person=person) for person in people],
         outcomes=[{"indicator": f"Indicator {n}", "baseline": 1, "result": 2} for n in range(3)],
     )
-    other = make_case_study(partnership, authors=[CaseStudyAuthor(person=people[0])])
+    other = make_case_study(partnership, authors=[CaseStudyAuthor(person=people[0], sort_order=5)])
     # As the demo loader and the corpus stored them before: no order at all.
     CaseStudyAuthor.objects.filter(page=page).update(sort_order=None)
     CaseStudyOutcome.objects.filter(page=page).update(sort_order=None)
@@ -35,7 +35,7 @@ def test_unnumbered_authors_and_outcomes_are_numbered_in_the_order_they_were_wri
         1,
         2,
     ]
-    assert CaseStudyAuthor.objects.get(page=other).sort_order == 0  # numbered already: left as it was
+    assert CaseStudyAuthor.objects.get(page=other).sort_order == 5  # a case study numbered already is left as it was
     assert [author.person.name for author in page.specific_class.objects.get(pk=page.pk).authors.all()] == [
         "Awa Diallo",
         "Bruno Costa",
