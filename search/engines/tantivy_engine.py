@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import tantivy
 from django.utils.functional import cached_property
@@ -75,6 +76,9 @@ class ClauseQuery:
     query: Query
     # The same items, asked without the parts that only add to scores: what the counts read.
     matching: Query | None = None
+    # Its covered phrases (`Part`), scored on the best matches only (`_ranked_page`): they find no
+    # item the rest misses, and reading their positions in every match cost as much as the rest.
+    rescored: list[Query] = field(default_factory=list)
     optional: bool = False  # a function word: never required, never matched or marked on its own
     words: set[str] = field(default_factory=set)
     stems: set[str] = field(default_factory=set)
@@ -139,9 +143,14 @@ class Vocabulary:
         return [term for term, _ in found[:limit]]
 
 
-# A query and whether the stemmed fields find every item it finds (`_covered`): such a part adds
-# to scores, and is left out of the queries that only match (the counts).
-Part = tuple[Query, bool]
+class Part(NamedTuple):
+    """One query of a clause's alternative."""
+
+    query: Query
+    # The stemmed fields find every item it finds (`_covered`): it adds to scores, and is left
+    # out of the queries that only match (the counts).
+    covered: bool
+    phrase: bool = False
 
 
 @dataclass
@@ -152,6 +161,7 @@ class TextQuery:
     scored: Query
     matching: Query
     every: Query | None = None
+    rescored: list[Query] = field(default_factory=list)
 
 
 def _by_score(searcher: tantivy.Searcher, combined: Query, offset: int, limit: int) -> tuple[int, list]:
@@ -308,14 +318,14 @@ class TantivyEngine(SearchEngine):
         """A word folded in every text field and, stemmed by each language, in its fields."""
         covered = self._covered(typed, [word], vocabulary)
         parts = [
-            (self._term(name, word, boost * weight), covered and name in STEMMED_FIELDS)
+            Part(self._term(name, word, boost * weight), covered and name in STEMMED_FIELDS)
             for name, boost in FOLDED_FIELDS.items()
         ]
-        parts.append((self._term(JOINED, word, JOINED_BOOST * weight), False))
+        parts.append(Part(self._term(JOINED, word, JOINED_BOOST * weight), False))
         for language in LANGUAGES:
             for stem in dict.fromkeys(self.analysers.stemmed(american(typed), language)):
                 parts += [
-                    (self._term(stemmed_field(name, language), stem, boost * weight), False)
+                    Part(self._term(stemmed_field(name, language), stem, boost * weight), False)
                     for name, boost in STEMMED_FIELDS.items()
                 ]
         out.words.add(word)
@@ -336,7 +346,7 @@ class TantivyEngine(SearchEngine):
                 parts += self._exact(correction, correction, FUZZY_WEIGHT * weight, out, vocabulary)
             for name in SPELLING_FIELDS:
                 fuzzy = Query.fuzzy_term_query(self.schema, name, word, distance=edits, transposition_cost_one=True)
-                parts.append((Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]), False))
+                parts.append(Part(Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]), False))
         return parts
 
     def _phrase(
@@ -353,9 +363,10 @@ class TantivyEngine(SearchEngine):
         out.phrases.add(tuple(words))
         covered = bool(typed) and self._covered(typed, words, vocabulary)
         parts = [
-            (
+            Part(
                 Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight),
                 covered and name in STEMMED_FIELDS,
+                phrase=True,
             )
             for name, boost in FOLDED_FIELDS.items()
         ]
@@ -365,11 +376,12 @@ class TantivyEngine(SearchEngine):
             if len(stems) > 1 and all(vocabulary.stemmed_in(language, s) for s in stems):
                 out.stemmed_phrases.add((language, tuple(stems)))
                 parts += [
-                    (
+                    Part(
                         Query.boost_query(
                             Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight
                         ),
                         False,
+                        phrase=True,
                     )
                     for name, boost in STEMMED_FIELDS.items()
                 ]
@@ -415,20 +427,28 @@ class TantivyEngine(SearchEngine):
                 for split in self._split(words[0], vocabulary):
                     parts += self._phrase(split, out, vocabulary, weight, " ".join(split))
             if parts:
-                per_alternative.append(Query.boolean_query([(Occur.Should, query) for query, _ in parts]))
-                matching += [query for query, covered in parts if not covered]
+                per_alternative.append(self._alternative(parts, out))
+                matching += [part.query for part in parts if not part.covered]
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
             if not vocabulary.known(compound):
                 continue
             joined = self._exact(compound, compound, 1.0, out, vocabulary)
-            per_alternative.append(Query.boolean_query([(Occur.Should, query) for query, _ in joined]))
-            matching += [query for query, covered in joined if not covered]
+            per_alternative.append(self._alternative(joined, out))
+            matching += [part.query for part in joined if not part.covered]
         if not per_alternative:
             return None
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
         out.matching = Query.boolean_query([(Occur.Should, query) for query in matching])
         out.optional = clause.optional
         return out
+
+    @staticmethod
+    def _alternative(parts: list[Part], out: ClauseQuery) -> Query:
+        """An alternative's parts, each matching item's scores summed; a covered phrase is scored
+        on the best matches only (`out.rescored`): checking its positions in every item that holds
+        its words costs as much as the stemmed phrase that finds the same items."""
+        out.rescored += [part.query for part in parts if part.covered and part.phrase]
+        return Query.boolean_query([(Occur.Should, part.query) for part in parts if not (part.covered and part.phrase)])
 
     def _filters(self, query: SearchQuery) -> dict[str, Query]:
         """What each active facet filter allows: values of one facet OR-ed."""
@@ -472,9 +492,9 @@ class TantivyEngine(SearchEngine):
 
         scored = at_least([clause.query for clause in clauses])
         matching = at_least([clause.matching for clause in clauses])
-        if m == n:
-            return TextQuery(scored, matching)
-        return TextQuery(scored, matching, Query.boolean_query([(Occur.Must, clause.query) for clause in clauses]))
+        rescored = [query for clause in clauses for query in clause.rescored]
+        every = Query.boolean_query([(Occur.Must, clause.query) for clause in clauses]) if m < n else None
+        return TextQuery(scored, matching, every, rescored)
 
     @staticmethod
     def _combined(text: Query | None, filters: dict[str, Query], leave_out: str | None = None) -> Query:
@@ -566,42 +586,46 @@ class TantivyEngine(SearchEngine):
         query: SearchQuery,
     ) -> list:
         """The best PROXIMITY_WINDOW matches by their words' scores, rescored with proximity and
-        ordered as Elasticsearch sorts (score, then newer, then higher id); below the window,
-        matches keep their order by words, as Elasticsearch's rescore leaves them. Scoring
-        proximity on every match cost ten times the rest of a three-word search at 100,000 items."""
+        the covered phrases (`TextQuery.rescored`); below the window, matches keep their order by
+        words, as Elasticsearch's `rescore` leaves them. Scored on every match, proximity cost ten
+        times the rest of a three-word search at 100,000 items, and a covered phrase half of a
+        phrase search. (A window of 300 or 1,000 changed the first ten of fewer searches, but
+        each rescoring phrase then reads the positions of most items: slower than no window.)"""
         end = query.offset + query.page_size
         if query.offset >= PROXIMITY_WINDOW:
             return [address for _score, address in _scored(searcher, text, filters, query.offset, query.page_size)]
         window = _scored(searcher, text, filters, 0, PROXIMITY_WINDOW)
-        if near and window:
-            addresses = [address for _score, address in window]
-            ids = searcher.fast_field_values("id", addresses)
-            closer = self._proximity(searcher, ids, near)
-            newer = searcher.fast_field_values("date_order", addresses)
-            rescored = [
-                (score + closer.get(pk, 0.0), order, address)
-                for (score, address), pk, order in zip(window, ids, newer, strict=True)
-            ]
-            window = [
-                (score, address) for score, _order, address in sorted(rescored, key=lambda hit: hit[:2], reverse=True)
-            ]
+        if near or text.rescored:
+            window = self._rescored(searcher, window, near + text.rescored)
         if end > PROXIMITY_WINDOW:
             window += _scored(searcher, text, filters, PROXIMITY_WINDOW, end - PROXIMITY_WINDOW)
         return [address for _score, address in window[query.offset : end]]
 
-    def _proximity(self, searcher: tantivy.Searcher, ids: list[int], near: list[Query]) -> dict[int, float]:
-        """What proximity adds to each of these items' scores (nothing where the words stand
-        apart). One search per field: with three phrase queries or more in one union, tantivy
-        checks positions in every item holding the words, not only in these."""
+    def _rescored(self, searcher: tantivy.Searcher, window: list, phrases: list[Query]) -> list:
+        """These (score, address) hits with what the phrase queries add to their scores, ordered
+        as Elasticsearch sorts (score, then newer, then higher id). One search per phrase, among
+        these items only: with three phrase queries or more in one union, tantivy checks
+        positions in every item holding the words, not only in these."""
+        if not window:
+            return window
+        addresses = [address for _score, address in window]
+        ids = searcher.fast_field_values("id", addresses)
+        # Terms OR-ed, not a term set: tantivy reads a set's items as one docset of unknown size
+        # and checks the phrase first, in every item.
         among = Query.const_score_query(Query.boolean_query([(Occur.Should, self._term("id", pk)) for pk in ids]), 0.0)
         added: Counter = Counter()
-        for phrase in near:
+        for phrase in phrases:
             query = Query.boolean_query([(Occur.Must, among), (Occur.Should, phrase)])
             hits = searcher.search(query, limit=len(ids), count=False).hits
             found = searcher.fast_field_values("id", [address for _score, address in hits])
             for (score, _address), pk in zip(hits, found, strict=True):
                 added[pk] += score
-        return added
+        newer = searcher.fast_field_values("date_order", addresses)
+        rescored = [
+            (score + added.get(pk, 0.0), order, address)
+            for (score, address), pk, order in zip(window, ids, newer, strict=True)
+        ]
+        return [(score, address) for score, _order, address in sorted(rescored, key=lambda hit: hit[:2], reverse=True)]
 
     @staticmethod
     def _dated_page(searcher: tantivy.Searcher, combined: Query, query: SearchQuery) -> list:

@@ -379,6 +379,26 @@ def test_proximity_reorders_the_window_and_every_page_after_it_follows_in_score_
     assert pages == everything
 
 
+def test_a_phrase_as_written_ranks_above_its_inflected_forms_by_rescoring_the_window(folder, monkeypatch):
+    """A phrase typed as items write it (ASCII, no item writing it with accents) is matched in
+    the stemmed fields alone; the folded fields add their score to the best matches only."""
+    engine = TantivyEngine(folder, writer_wait=5)
+    older = {"publication_date": "2019-05-01", "year": 2019}
+    engine.upsert(
+        # The same stems everywhere (`patient safeti`): by them alone the newer items come first.
+        [document(n, f"Report {n}", body="Our patient safety rounds.", **older) for n in (1, 2, 3)]
+        + [document(n, f"Report {n}", body="Our patients safety rounds.") for n in (4, 5, 6)]
+    )
+    text = '"patient safety"'
+    results = engine.search(SearchQuery(text=text), parse_text(text))
+    assert results.total == 6
+    assert [hit.id for hit in results.hits] == [3, 2, 1, 6, 5, 4]  # as written first
+    # Past the window, the order by stems alone, as Elasticsearch's rescore leaves it.
+    monkeypatch.setattr("search.engines.tantivy_engine.PROXIMITY_WINDOW", 4)
+    assert page_ids(engine, text, 1, 10) == [3, 6, 5, 4, 2, 1]
+    assert [pk for page in range(1, 4) for pk in page_ids(engine, text, page, 2)] == [3, 6, 5, 4, 2, 1]
+
+
 def test_equal_scores_list_the_newer_item_first_then_the_higher_id_as_elasticsearch_sorts(folder):
     engine = TantivyEngine(folder, writer_wait=5)
     same = "Oxygen concentrators for district hospitals."
