@@ -21,7 +21,13 @@ def other_languages(context) -> list[LanguageVersion]:
     if request is None:
         return []
     page = context.get("page")
-    return language_versions(request, page if isinstance(page, Page) else None)
+    page = page if isinstance(page, Page) else None
+    # The switcher and the hreflang links both ask, once each per page: worked out once.
+    known = request.__dict__.setdefault("_language_versions", {})
+    key = page.pk if page is not None else None
+    if key not in known:
+        known[key] = language_versions(request, page)
+    return known[key]
 
 
 @register.simple_tag(takes_context=True)
