@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db.models.signals import post_init
 from lxml import html
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from home.models import StandardPage
 from search.indexing import drain
@@ -267,6 +268,33 @@ def test_the_switcher_goes_to_a_pages_translation_and_back(client, library, sour
     assert client.get(paths[target]).status_code == 200
     # The French home page still leads to the library, which has no French translation.
     assert client.get("/fr" + library.url).status_code == 200
+
+
+def test_a_translated_page_reads_its_own_source_not_every_page_in_the_default_language(client, library):
+    """The switcher and hreflang links of a French page name its English source: one page read,
+    whatever the size of the library (reading every English page took seconds at 100,000)."""
+    about = publish(home_page(), StandardPage(title="About", slug="about", introduction="Who we are."))
+    for n in range(40):
+        publish(home_page(), StandardPage(title=f"Page {n}", slug=f"page-{n}"))
+    french_home = home_page().copy_for_translation(Locale.objects.get(language_code="fr"))
+    french_home.save_revision().publish()
+    french = about.copy_for_translation(Locale.objects.get(language_code="fr"))
+    french.slug, french.title = "a-propos", "À propos"
+    french.save_revision().publish()
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            loaded.append(instance)
+
+    post_init.connect(count)
+    try:
+        response = client.get("/fr/a-propos/")
+    finally:
+        post_init.disconnect(count)
+    document = html.fromstring(response.content.decode())
+    assert switcher_links(document)["en"] == "/about/"
+    assert len(loaded) < 20, f"{len(loaded)} pages read for one French page"
 
 
 def test_a_page_that_exists_only_in_another_language_switches_to_that_languages_home(client, library):
