@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from knowledge.corpus.loader import PUBLISHED_ITEMS
-from knowledge.models import CaseStudyPage, FocusArea, PartnershipPage
+from knowledge.models import CaseStudyPage, FocusArea, KnowledgeItemPage, PartnershipPage
 from search.benchmark import corpus_cache, engine_bench, fts5_floor
 from search.benchmark.load import run_load
 from search.benchmark.measure import (
@@ -133,7 +133,7 @@ class Command(BaseCommand):
                 Timing(f"{timing.name.split(' `')[0]}, repeated", timing.samples, timing.queries),
             ]
         report.by_kind = self._by_kind(api, queries)
-        for name, url in self._pages():
+        for name, url in self._pages() + self._translated_pages():
             report.pages.append(timer.time_urls(name, [url] * 4))
         report.memory.append(f"this process after the searches and pages, {resident_megabytes():.0f} MiB resident")
 
@@ -239,6 +239,13 @@ class Command(BaseCommand):
             ("the library in numbers `/library/in-numbers/`", "/library/in-numbers/"),
             ("search page, no query", "/search/"),
         ]
+
+    @staticmethod
+    def _translated_pages() -> list[tuple[str, str]]:
+        """A translation's page (the demo site's French items): its language links name its
+        English source among every item. Timed, not in the load's mix, which stays as it was."""
+        french = KnowledgeItemPage.objects.live().filter(locale__language_code="fr").order_by("pk").first()
+        return [("a French item page (a translation)", french.url)] if french else []
 
     def _admin_search(self, timer: RequestTimer, cap: float) -> Timing:
         """The admin's page search (Wagtail's own index), as an editor uses it, time-capped."""
