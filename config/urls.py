@@ -11,7 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
-from home.views import favicon, robots_txt, sitemap, switch_language
+from home.views import favicon, robots_txt, sitemap, sitemap_index, switch_language
 from knowledge.api import api_router
 from knowledge.feeds import latest_items_feed, search_feed
 from knowledge.oai.views import oai_pmh
@@ -38,7 +38,8 @@ urlpatterns = [
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/autocomplete/", search_views.autocomplete_api, name="search_autocomplete"),
     path("api/v2/", api_router.urls),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap, name="sitemap_section"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("favicon.ico", favicon, name="favicon"),
     path("feeds/latest.atom", latest_items_feed, name="feed_latest"),
