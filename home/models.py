@@ -145,8 +145,10 @@ class SiteSettings(BaseSiteSetting):
     def publisher_for(cls, request) -> str:
         """Who citations, metadata, feeds and OAI-PMH name as publisher: this setting for the
         request's site, else the site's name."""
-        site = Site.find_for_request(request)
-        publisher = cls.for_site(site).publisher if site is not None else ""
+        site = Site.find_for_request(request) if request is not None else None
+        # for_request keeps the settings on the request: a page's metadata, citation and
+        # footer each ask.
+        publisher = cls.for_request(request).publisher if site is not None else ""
         return publisher or settings.WAGTAIL_SITE_NAME
 
     class Meta:
