@@ -68,22 +68,19 @@ def _locale_ids(request: HttpRequest | None) -> dict[str, int]:
     return cached
 
 
-def _has_translated_tree(request: HttpRequest | None, locale_id: int) -> bool:
-    """Whether the site's root page has a translation in this locale: pages in a locale can only
-    sit under a translated root, so without one there is nothing to look up (one query per
-    request and locale, on the translation_key + locale unique index)."""
-    cache = getattr(request, "_translated_trees", None)
-    if cache is None:
-        cache = {}
-        if request is not None:
-            request._translated_trees = cache
-    if locale_id not in cache:
+def _translated_trees(request: HttpRequest | None) -> set[int]:
+    """The locales (ids) in which the site's root page has a translation: pages in a locale can
+    only sit under a translated root, so in the others there is nothing to look up. One query
+    per request, on the translation_key + locale unique index."""
+    cached = getattr(request, "_translated_trees", None)
+    if cached is None:
         site = Site.find_for_request(request) if request is not None else None
         site = site or Site.objects.select_related("root_page").filter(is_default_site=True).first()
-        cache[locale_id] = bool(
-            site and Page.objects.filter(translation_key=site.root_page.translation_key, locale_id=locale_id).exists()
-        )
-    return cache[locale_id]
+        roots = Page.objects.filter(translation_key=site.root_page.translation_key) if site else Page.objects.none()
+        cached = set(roots.values_list("locale_id", flat=True))
+        if request is not None:
+            request._translated_trees = cached
+    return cached
 
 
 def _own_path(page: Page, request: HttpRequest | None) -> str | None:
@@ -98,7 +95,7 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
         return None
     if page.locale_id == locale_id:
         return page
-    if not _has_translated_tree(request, locale_id):
+    if locale_id not in _translated_trees(request):
         return None
     if request is None:
         return _one_live_translation(page, locale_id)
@@ -109,13 +106,18 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
         if page.translation_key not in found:
             found[page.translation_key] = _one_live_translation(page, locale_id)
         return found[page.translation_key]
-    # A listing in French names many pages, the sitemap every page: one read of the locale's
-    # live pages (the translated ones only) per request, rather than one query per link.
-    preloaded = request.__dict__.setdefault("_preloaded_translations", {})
-    if locale_id not in preloaded:
-        pages = Page.objects.live().public().filter(locale_id=locale_id)
-        preloaded[locale_id] = {translation.translation_key: translation for translation in pages}
-    return preloaded[locale_id].get(page.translation_key)
+    # A listing in French names many pages, the sitemap every page, the language switcher each
+    # language: one read of the translated locales' live pages per request (the translations
+    # only), rather than one query per link and language.
+    preloaded = getattr(request, "_preloaded_translations", None)
+    if preloaded is None:
+        default_id = _locale_ids(request).get(settings.LANGUAGE_CODE)
+        translated = _translated_trees(request) - {default_id}
+        preloaded = {locale: {} for locale in translated}
+        for translation in Page.objects.live().public().filter(locale_id__in=translated):
+            preloaded[translation.locale_id][translation.translation_key] = translation
+        request._preloaded_translations = preloaded
+    return preloaded.get(locale_id, {}).get(page.translation_key)
 
 
 def _one_live_translation(page: Page, locale_id: int) -> Page | None:
