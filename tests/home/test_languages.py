@@ -298,6 +298,35 @@ def test_a_translated_page_reads_its_own_source_not_every_page_in_the_default_la
     assert len(loaded) < 20, f"{len(loaded)} pages read for one French page"
 
 
+def test_a_locale_with_many_translations_is_looked_up_page_by_page_not_read_whole(client, library, monkeypatch):
+    """Translated locales of at most PRELOAD_LIMIT pages are read whole once per request (a French
+    listing names many pages); a larger one would cost every page of the site a read of it."""
+    monkeypatch.setattr("config.languages.PRELOAD_LIMIT", 5)
+    french_locale = Locale.objects.get(language_code="fr")
+    french_home = home_page().copy_for_translation(french_locale)
+    french_home.save_revision().publish()
+    for n in range(20):
+        page = publish(home_page(), StandardPage(title=f"Page {n}", slug=f"page-{n}"))
+        french = page.copy_for_translation(french_locale)
+        french.slug = f"page-fr-{n}"
+        french.save_revision().publish()
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            loaded.append(instance)
+
+    post_init.connect(count)
+    try:
+        english = html.fromstring(client.get("/page-3/").content.decode())
+    finally:
+        post_init.disconnect(count)
+    french = html.fromstring(client.get("/fr/page-fr-3/").content.decode())
+    assert switcher_links(english)["fr"] == "/fr/page-fr-3/"
+    assert switcher_links(french)["en"] == "/page-3/" and switcher_links(french)["pt"] == "/pt/page-3/"
+    assert len(loaded) < 20, f"{len(loaded)} pages read for one English page"
+
+
 def test_a_page_that_exists_only_in_another_language_switches_to_that_languages_home(client, library):
     french_home = home_page().copy_for_translation(Locale.objects.get(language_code="fr"))
     french_home.save_revision().publish()
