@@ -32,6 +32,7 @@ from .tantivy_folder import WRITER_WAIT, IndexFolder, SchemaChanged
 from .tantivy_schema import (
     ACCENTED,
     FOLDED_FIELDS,
+    FORM_SEPARATOR,
     JOINED,
     LANGUAGES,
     SET_FIELDS,
@@ -95,13 +96,21 @@ class Vocabulary:
         self.analysers = analysers
         self._corrections: dict[str, list[str]] = {}
         self._known: dict[str, bool] = {}
-        self._accented: dict[str, bool] = {}
+        self._accents_matter: dict[str, bool] = {}
 
-    def accented(self, word: str) -> bool:
-        """Some item writes the (folded) word with letters beyond ASCII (`sante` for `santé`)."""
-        if word not in self._accented:
-            self._accented[word] = bool(self.searcher.doc_freq(ACCENTED, word))
-        return self._accented[word]
+    def accents_matter(self, word: str) -> bool:
+        """Some item writes the (folded) word with letters beyond ASCII that its stemmer, in some
+        language, reads otherwise than the word as folded: `sécurité` stems to `secur` in French,
+        `securite` to `securit`; `hygiène` and `hygiene` both to `hygien`, in every language."""
+        if word not in self._accents_matter:
+            prefix = f"{word}{FORM_SEPARATOR}"
+            forms = [term[len(prefix) :] for term, _items in self.searcher.terms_with_prefix(ACCENTED, prefix)]
+            self._accents_matter[word] = any(
+                self.analysers.stemmed(american(form), language) != self.analysers.stemmed(american(word), language)
+                for form in forms
+                for language in LANGUAGES
+            )
+        return self._accents_matter[word]
 
     def known(self, word: str) -> bool:
         """Some item holds the (folded) word as written, joined, or stemmed in its language:
@@ -309,10 +318,10 @@ class TantivyEngine(SearchEngine):
     def _covered(typed: str, words: list[str], vocabulary: Vocabulary) -> bool:
         """Whether the stemmed fields find every item in which the folded title, summary and body
         find these words: an item's stemmed text is its own words stemmed, then folded, so a word
-        typed as the item writes it meets it there. Only letters beyond ASCII tell them apart
+        typed as the item writes it meets it there. Only letters beyond ASCII can tell them apart
         (`securite` typed, the stem of `sécurité` is `secur`, of `securite` `securit`): typed by the
-        reader, or written by some item."""
-        return typed.isascii() and not any(vocabulary.accented(word) for word in words)
+        reader, or written by some item in a form its stemmer reads otherwise."""
+        return typed.isascii() and not any(vocabulary.accents_matter(word) for word in words)
 
     def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery, vocabulary: Vocabulary) -> list[Part]:
         """A word folded in every text field and, stemmed by each language, in its fields."""

@@ -14,6 +14,7 @@ Facets are raw (untokenised) fast fields, counted with terms aggregations.
 """
 
 import datetime
+import functools
 
 import tantivy
 from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
@@ -41,11 +42,14 @@ SET_SEPARATOR = "|"  # in no slug, country code or region slug
 # Hyphenated words written joined (`stock-out` -> `stockout`, search/variants.py), folded, not
 # stored; they also go into the stemmed fields, so `stockouts` finds `stock-out` too.
 JOINED = "joined"
-# The folded forms of the words an item writes with letters beyond ASCII (`sante` for `santé`),
-# indexed, not stored: where no item writes a word so, the stemmed fields find every item its
-# folded form does, and searches that only count leave the folded title, summary and body out
-# (engines/tantivy_engine.py `_covered`).
-ACCENTED = "accented"
+# The words an item writes with letters beyond ASCII, each as its folded form and itself
+# (`sante:santé`, one raw term each), indexed, not stored. Where every such form of a word stems
+# as its folded form does, in every language (`hygiène`, not `sécurité`), the stemmed fields find
+# every item the folded title, summary and body find: searches that only count leave those out,
+# and the page scores their phrases on its best matches only (engines/tantivy_engine.py
+# `_covered`).
+ACCENTED = "accented_forms"
+FORM_SEPARATOR = ":"  # in no folded word
 
 
 def stemmed_field(field: str, language: str) -> str:
@@ -102,7 +106,7 @@ def build_schema() -> tantivy.Schema:
             # Positions: phrases find their inflected forms here (proximity reads the folded fields).
             builder.add_text_field(stemmed_field(field, language), tokenizer_name=f"stemmed_{language}")
     builder.add_text_field(JOINED, tokenizer_name=FOLDED, index_option="freq")
-    builder.add_text_field(ACCENTED, tokenizer_name=FOLDED, index_option="basic")
+    builder.add_text_field(ACCENTED, tokenizer_name="raw", index_option="basic")
     for field in KEYWORD_FIELDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=field in COUNTED_FIELDS)
     for field in SET_FIELDS.values():
@@ -141,13 +145,20 @@ def with_variants(document: dict) -> dict:
     }
 
 
-def accented_words(text: str) -> str:
-    """The text's words holding a letter beyond ASCII, once each (punctuation such as `’` is no
-    word). Most items are plain ASCII: nothing to look for. (One regular expression for such words
-    cost seven times as much, backtracking through every word.)"""
+def accented_words(text: str) -> list[str]:
+    """The text's words holding a letter beyond ASCII, once each, in lower case, as
+    `folded:written` (punctuation such as `’` is no word). Most items are plain ASCII: nothing to
+    look for. (One regular expression for such words cost seven times as much, backtracking
+    through every word.)"""
     if text.isascii():
-        return ""
-    return " ".join(dict.fromkeys(word for word in TOKEN.findall(text) if not word.isascii()))
+        return []
+    written = dict.fromkeys(word.lower() for word in TOKEN.findall(text) if not word.isascii())
+    return [f"{folded}{FORM_SEPARATOR}{word}" for word in written for folded in _analysers().folded(word)]
+
+
+@functools.cache
+def _analysers() -> "Analysers":
+    return Analysers()
 
 
 def to_tantivy(document: dict) -> tantivy.Document:
@@ -166,8 +177,8 @@ def to_tantivy(document: dict) -> tantivy.Document:
     if document["_joined"]:
         doc.add_text(JOINED, document["_joined"])
         doc.add_text(stemmed_field("body", language), document["_joined"])
-    if document.get("_accented"):
-        doc.add_text(ACCENTED, document["_accented"])
+    for form in document.get("_accented", ()):
+        doc.add_text(ACCENTED, form)
     for field in KEYWORD_FIELDS:
         value = document[field]
         for text in value if isinstance(value, list) else [value]:

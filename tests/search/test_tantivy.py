@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from search.engines import EngineUnavailable, get_engine
-from search.engines.tantivy_engine import TantivyEngine
+from search.engines.tantivy_engine import TantivyEngine, Vocabulary
 from search.engines.tantivy_folder import POINTER
 from search.indexing import drain
 from search.models import IndexQueueEntry
@@ -207,7 +207,7 @@ def test_a_writer_killed_mid_write_leaves_the_last_commit_readable(folder, engin
         f"""
         import django
         django.setup()
-        from search.engines.tantivy_engine import TantivyEngine
+        from search.engines.tantivy_engine import TantivyEngine, Vocabulary
         from tests.search.test_tantivy import document
         engine = TantivyEngine({str(folder)!r})
         engine.upsert([document(100, "Committed before the crash")])
@@ -466,6 +466,8 @@ def test_a_run_of_equal_scores_longer_than_what_is_read_ahead_is_ordered_across_
         ("patient safety", {3, 4}),  # no item writes these words with accents: counted from the stemmed fields
         ('"patient safety"', {3}),
         ("patients", {1, 2, 3, 4}),
+        ("hygiene", {5, 6}),  # item 5 writes `hygiène`, which stems as `hygiene` does: counted from the stemmed fields
+        ('"hand hygiene"', {6}),
     ],
 )
 def test_counts_and_facets_count_exactly_the_items_the_results_list(folder, text, found):
@@ -478,9 +480,30 @@ def test_counts_and_facets_count_exactly_the_items_the_results_list(folder, text
             document(2, "La securite des patients en maternite", language="fr"),
             document(3, "Patient safety walk-rounds"),
             document(4, "Safety checks for patients", type="lesson"),
+            document(5, "L'hygiène des mains au bloc", language="fr", type="lesson"),
+            document(6, "Hand hygiene rounds"),
         ]
     )
     results = engine.search(SearchQuery(text=text), parse_text(text))
     assert {hit.id for hit in results.hits} == found
     assert results.total == len(found)
     assert sum(option.count for option in results.facets["type"]) == len(found)
+
+
+def test_accents_matter_where_an_item_writes_a_word_in_a_form_its_stemmer_reads_otherwise(folder):
+    engine = TantivyEngine(folder, writer_wait=5)
+    engine.upsert(
+        [
+            document(1, "La sécurité des patients", language="fr"),
+            document(2, "L'Hygiène des mains", language="fr"),
+            document(3, "Hand hygiene and patient safety"),
+        ]
+    )
+    vocabulary = Vocabulary(engine.folder.searcher(), engine.analysers)
+    assert vocabulary.accents_matter("securite")  # `sécurité` stems to `secur` in French, `securite` to `securit`
+    assert not vocabulary.accents_matter("hygiene")  # `hygiène` and `hygiene` stem alike in every language
+    assert not vocabulary.accents_matter("safety")  # written without accents only
+    assert engine._covered("hygiene", ["hygiene"], vocabulary)
+    assert not engine._covered("securite", ["securite"], vocabulary)
+    assert engine.search(SearchQuery(text="hygiene"), parse_text("hygiene")).total == 2
+    assert engine.search(SearchQuery(text="securite"), parse_text("securite")).total == 1
