@@ -207,7 +207,7 @@ def test_a_writer_killed_mid_write_leaves_the_last_commit_readable(folder, engin
         f"""
         import django
         django.setup()
-        from search.engines.tantivy_engine import TantivyEngine, Vocabulary
+        from search.engines.tantivy_engine import TantivyEngine
         from tests.search.test_tantivy import document
         engine = TantivyEngine({str(folder)!r})
         engine.upsert([document(100, "Committed before the crash")])
