@@ -2,7 +2,7 @@
 hundred or more (countries), which cost the search page about a millisecond more."""
 
 from django import template
-from django.utils.formats import number_format
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,8 +31,7 @@ def facet_items(links: list[FacetLink], selected_state: str, unselected_state: s
                 link.url,
                 SELECTED if link.option.selected else "",
                 link.option.label,
-                # What `intcomma` shows: grouped in the reader's language (1,234; 1 234).
-                number_format(link.option.count, use_l10n=True, force_grouping=True),
+                intcomma(link.option.count),  # grouped in the reader's language (1,234; 1 234)
                 selected_state if link.option.selected else unselected_state,
             )
             for link in links

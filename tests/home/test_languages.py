@@ -5,6 +5,8 @@ import ast
 import datetime
 import gettext
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -271,6 +273,22 @@ def test_the_switcher_goes_to_a_pages_translation_and_back(client, library, sour
     assert client.get("/fr" + library.url).status_code == 200
 
 
+@contextmanager
+def pages_read() -> Iterator[list[Page]]:
+    """The Page objects Django builds while the block runs (any page type)."""
+    loaded: list[Page] = []
+
+    def count(sender, instance, **kwargs):
+        if isinstance(instance, Page):
+            loaded.append(instance)
+
+    post_init.connect(count)
+    try:
+        yield loaded
+    finally:
+        post_init.disconnect(count)
+
+
 def test_a_translated_page_reads_its_own_source_not_every_page_in_the_default_language(client, library):
     """The switcher and hreflang links of a French page name its English source: one page read,
     whatever the size of the library (reading every English page took seconds at 100,000)."""
@@ -282,18 +300,8 @@ def test_a_translated_page_reads_its_own_source_not_every_page_in_the_default_la
     french = about.copy_for_translation(Locale.objects.get(language_code="fr"))
     french.slug, french.title = "a-propos", "À propos"
     french.save_revision().publish()
-    loaded = []
-
-    def count(sender, instance, **kwargs):
-        if isinstance(instance, Page):
-            loaded.append(instance)
-
-    post_init.connect(count)
-    try:
-        response = client.get("/fr/a-propos/")
-    finally:
-        post_init.disconnect(count)
-    document = html.fromstring(response.content.decode())
+    with pages_read() as loaded:
+        document = html.fromstring(client.get("/fr/a-propos/").content.decode())
     assert switcher_links(document)["en"] == "/about/"
     assert len(loaded) < 20, f"{len(loaded)} pages read for one French page"
 
@@ -310,17 +318,8 @@ def test_a_locale_with_many_translations_is_looked_up_page_by_page_not_read_whol
         french = page.copy_for_translation(french_locale)
         french.slug = f"page-fr-{n}"
         french.save_revision().publish()
-    loaded = []
-
-    def count(sender, instance, **kwargs):
-        if isinstance(instance, Page):
-            loaded.append(instance)
-
-    post_init.connect(count)
-    try:
+    with pages_read() as loaded:
         english = html.fromstring(client.get("/page-3/").content.decode())
-    finally:
-        post_init.disconnect(count)
     french = html.fromstring(client.get("/fr/page-fr-3/").content.decode())
     assert switcher_links(english)["fr"] == "/fr/page-fr-3/"
     assert switcher_links(french)["en"] == "/page-3/" and switcher_links(french)["pt"] == "/pt/page-3/"
