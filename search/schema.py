@@ -31,12 +31,16 @@ class TextField:
     highlighted: bool = False
     # Holds several values (a list in the document).
     many: bool = False
+    # Each two neighbouring words (stemmed) also indexed as one term, as Elasticsearch's
+    # `index_phrases` does: a phrase of common words is then read from the few positions of its
+    # pairs, not from every position of its words. Worth it where texts are long.
+    phrases: bool = False
 
 
 TEXT_FIELDS: tuple[TextField, ...] = (
     TextField("title", 4.0, stemmed=True, spelling=True),
     TextField("summary", 2.0, stemmed=True, spelling=True, highlighted=True),
-    TextField("body", 1.0, stemmed=True, spelling=True, highlighted=True),
+    TextField("body", 1.0, stemmed=True, spelling=True, highlighted=True, phrases=True),
     TextField("partnership_title", 0.5),
     TextField("tags", 0.5, many=True),
 )

@@ -41,32 +41,53 @@ SPELLING_RULES: tuple[tuple[str, str], ...] = (
 _RULES = [(re.compile(pattern, re.IGNORECASE), replacement) for pattern, replacement in SPELLING_RULES]
 
 
-# Every rule above stays within one word, so a text is rewritten word by word.
-_WORD = re.compile(r"\w+")
+# Every rule above stays within one word, so a text is rewritten word by word (split keeps the
+# words at odd places, what stands between them at even ones).
+_WORDS = re.compile(r"(\w+)")
 # Distinct words remembered with their American form: a few MiB at most.
 WORD_CACHE = 200_000
 
 
 @lru_cache(maxsize=WORD_CACHE)
-def _american_word(word: str) -> str:
+def american_word(word: str) -> str:
     for pattern, replacement in _RULES:
         word = pattern.sub(replacement, word)
     return word
+
+
+def words(text: str) -> list[str]:
+    """The text's words, as `american()` rewrites them one by one."""
+    return _WORDS.split(text)[1::2]
 
 
 def american(text: str) -> str:
     """The text with British spellings rewritten as American ones. Words repeat from text to
     text: each distinct word is rewritten once (the rules over a whole item cost more than the
     rest of building its search document)."""
-    return _WORD.sub(lambda match: _american_word(match.group(0)), text)
+    parts = _WORDS.split(text)
+    # Mapped without a Python call per word (a third faster than a substitution's callback).
+    parts[1::2] = map(american_word, parts[1::2])
+    return "".join(parts)
 
 
 # A word written with hyphens: stock-out, roll-out, hand-rub, covid-19.
-# (Starting only where a word starts: tried from every letter, it cost a millisecond an item.)
-HYPHENATED = re.compile(r"(?<![^\W_])[^\W_]+(?:-[^\W_]+)+")
+HYPHENATED = re.compile(r"[^\W_]+(?:-[^\W_]+)+")
+WORD_CHARACTER = re.compile(r"[^\W_]")
 
 
 def joined_forms(text: str) -> str:
     """Each hyphenated word of the text written joined (`stock-out` -> `stockout`), space-separated:
-    indexed beside the text so that a reader typing the joined form finds it."""
-    return " ".join(dict.fromkeys(match.group(0).replace("-", "") for match in HYPHENATED.finditer(text)))
+    indexed beside the text so that a reader typing the joined form finds it. Looked for from
+    each hyphen, back to its word's start: a pattern tried at every word's start cost a third of
+    a millisecond an item, most of preparing its document."""
+    found: dict[str, None] = {}
+    hyphen = text.find("-")
+    while hyphen != -1:
+        start = hyphen
+        while start > 0 and WORD_CHARACTER.match(text, start - 1):
+            start -= 1
+        match = HYPHENATED.match(text, start) if start < hyphen else None
+        if match:
+            found[match.group(0).replace("-", "")] = None
+        hyphen = text.find("-", match.end() if match else hyphen + 1)
+    return " ".join(found)

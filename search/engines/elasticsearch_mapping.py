@@ -29,6 +29,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
+from ..schema import TEXT_FIELDS
 from ..variants import SPELLING_RULES
 
 LANGUAGES = ("en", "fr", "pt", "es")
@@ -110,10 +111,16 @@ def joined_analyzer(language: str):
     )
 
 
-def _text(language: str, *, highlighted: bool = False) -> Text:
+DECLARED = {field.name: field for field in TEXT_FIELDS}
+
+
+def _text(language: str, name: str) -> Text:
+    declared = DECLARED[name]
     # Offsets and positions let the fast vector highlighter mark stemmed and exact matches together.
-    vectors = {"term_vector": "with_positions_offsets"} if highlighted else {}
-    fields = {"stemmed": Text(analyzer=stemmed_analyzer(language), **vectors)}
+    vectors = {"term_vector": "with_positions_offsets"} if declared.highlighted else {}
+    # Each two neighbouring stems also as one term: phrase queries read those (search/schema.py).
+    pairs = {"index_phrases": True} if declared.phrases else {}
+    fields = {"stemmed": Text(analyzer=stemmed_analyzer(language), **vectors, **pairs)}
     return Text(analyzer=FOLDED, fields=fields, copy_to=["spelling", "joined"], **vectors)
 
 
@@ -123,9 +130,9 @@ def document_class(language: str) -> type[Document]:
         "id": Long(),
         "type": Keyword(),
         # Autocomplete reads the folded title itself (`match_bool_prefix`): no n-gram field.
-        "title": _text(language),
-        "summary": _text(language, highlighted=True),
-        "body": _text(language, highlighted=True),
+        "title": _text(language, "title"),
+        "summary": _text(language, "summary"),
+        "body": _text(language, "body"),
         "partnership_title": Text(analyzer=FOLDED, copy_to=["spelling", "joined"]),
         "tags": Text(analyzer=FOLDED, fields={"keyword": Keyword()}, copy_to=["spelling", "joined"]),
         # Every word a search matches unstemmed, once more, for "did you mean".

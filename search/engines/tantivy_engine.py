@@ -35,12 +35,15 @@ from .tantivy_schema import (
     FORM_SEPARATOR,
     JOINED,
     LANGUAGES,
+    PAIRED_FIELDS,
     SET_FIELDS,
     SET_SEPARATOR,
     SPELLING_FIELDS,
     STEMMED_FIELDS,
     Analysers,
     build_schema,
+    pair,
+    pairs_field,
     stemmed_field,
     to_tantivy,
     with_variants,
@@ -385,16 +388,20 @@ class TantivyEngine(SearchEngine):
             if len(stems) > 1 and all(vocabulary.stemmed_in(language, s) for s in stems):
                 out.stemmed_phrases.add((language, tuple(stems)))
                 parts += [
-                    Part(
-                        Query.boost_query(
-                            Query.phrase_query(self.schema, stemmed_field(name, language), stems), boost * weight
-                        ),
-                        False,
-                        phrase=True,
-                    )
+                    Part(Query.boost_query(self._stemmed_phrase(name, language, stems), boost * weight), False, True)
                     for name, boost in STEMMED_FIELDS.items()
                 ]
         return parts
+
+    def _stemmed_phrase(self, name: str, language: str, stems: list[str]) -> Query:
+        """The stems side by side in a stemmed field; where the field has pairs (the body), read
+        from them: two stems are one pair's term, more are their pairs side by side. A phrase of
+        common words then reads the positions of its pairs, not of every one of its words."""
+        if name not in PAIRED_FIELDS:
+            return Query.phrase_query(self.schema, stemmed_field(name, language), stems)
+        field = pairs_field(name, language)
+        pairs = [pair(first, second) for first, second in zip(stems, stems[1:], strict=False)]
+        return self._term(field, pairs[0]) if len(pairs) == 1 else Query.phrase_query(self.schema, field, pairs)
 
     def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:
         """A joined word as two words items hold (`handrub` -> `hand rub`, `rollout` -> `roll

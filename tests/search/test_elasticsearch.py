@@ -228,7 +228,12 @@ FRENCH_INDEX = {
                 "copy_to": ["spelling", "joined"],
                 "term_vector": "with_positions_offsets",
                 "fields": {
-                    "stemmed": {"type": "text", "analyzer": "stemmed_fr", "term_vector": "with_positions_offsets"}
+                    "stemmed": {
+                        "type": "text",
+                        "analyzer": "stemmed_fr",
+                        "term_vector": "with_positions_offsets",
+                        "index_phrases": True,
+                    }
                 },
             },
             "partnership_title": {"type": "text", "analyzer": "folded", "copy_to": ["spelling", "joined"]},

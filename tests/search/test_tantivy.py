@@ -22,9 +22,11 @@ from django.core.management.base import CommandError
 from search.engines import EngineUnavailable, get_engine
 from search.engines.tantivy_engine import TantivyEngine, Vocabulary
 from search.engines.tantivy_folder import POINTER
+from search.engines.tantivy_schema import Analysers, schema_fields
 from search.indexing import drain
 from search.models import IndexQueueEntry
 from search.query import SearchQuery, parse_text
+from search.variants import american
 from tests.factories import make_case_study
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -397,6 +399,45 @@ def test_a_phrase_as_written_ranks_above_its_inflected_forms_by_rescoring_the_wi
     monkeypatch.setattr("search.engines.tantivy_engine.PROXIMITY_WINDOW", 4)
     assert page_ids(engine, text, 1, 10) == [3, 6, 5, 4, 2, 1]
     assert [pk for page in range(1, 4) for pk in page_ids(engine, text, page, 2)] == [3, 6, 5, 4, 2, 1]
+
+
+def test_a_phrase_in_the_body_is_read_from_its_neighbouring_stems_and_finds_only_its_words_together(folder):
+    """The body's stemmed field keeps no positions: its phrases are read from the pairs of
+    neighbouring stems (Elasticsearch's `index_phrases`). A phrase of three words needs its
+    pairs side by side, not merely present: `community health` and `health workers` apart are
+    not `community health workers`."""
+    engine = TantivyEngine(folder, writer_wait=5)
+    engine.upsert(
+        [
+            document(1, "Report 1", body="Our community health workers visit every village."),
+            document(2, "Report 2", body="The community health team met the health workers."),
+            document(3, "Report 3", body="A community health worker visits each household."),  # inflected
+            document(4, "Report 4", body="Workers of community health."),
+        ]
+    )
+    fields = {field["name"]: field["options"].get("indexing") for field in schema_fields(engine.schema)}
+    assert fields["body_en"]["record"] == "freq" and fields["body_pairs_en"]["record"] == "position"
+    assert sorted(page_ids(engine, '"community health workers"', 1, 10)) == [1, 3]
+    assert sorted(page_ids(engine, '"health workers"', 1, 10)) == [1, 2, 3]
+    assert sorted(page_ids(engine, '"workers community"', 1, 10)) == []
+    counted = engine.search(SearchQuery(text='"health workers"'), parse_text('"health workers"'))
+    assert counted.total == 3 and sum(count.count for count in counted.facets["language"]) == 3
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "pt", "es"])
+def test_a_body_analysed_word_by_word_gives_the_stems_its_analyser_gives_the_whole_text(language):
+    """The body's stems are made word by word, each distinct word once: the same stems, in the
+    same order, as the language's analyser reading the text with American spellings, whatever
+    stands between the words (underscores, apostrophes, combining accents, digits, long tokens)."""
+    analysers = Analysers()
+    texts = [
+        "The organisation's haemorrhage audits: colour-coded, centre_based, 2024's cohort.",
+        "Hôpitaux d’Abidjan : qualité des données, l'hygiène des mains, ŒUVRE cœur x² ½",
+        "Cafe\u0301 e\u0301tude\tagentes comunitários de saúde\n" + "x" * 45 + " após organisations",
+        "",
+    ]
+    for text in texts:
+        assert analysers.american_stems(text, language) == analysers.stemmed(american(text), language), text
 
 
 def test_equal_scores_list_the_newer_item_first_then_the_higher_id_as_elasticsearch_sorts(folder):
