@@ -38,6 +38,11 @@ def _rich_text(source: str) -> str:
     return unescape(TAG.sub("", BLOCK_END.sub(r"\1 ", source)).strip())
 
 
+def _rich_text_field(source: str) -> str:
+    """A RichTextField's text, as the stream's rich text blocks are read, on one line."""
+    return " ".join(_rich_text(source or "").split())
+
+
 def _stream_text(page: CaseStudyPage) -> list[str]:
     """StreamBlock.get_searchable_content, block by block, with rich text as above."""
     parts = []
@@ -58,7 +63,10 @@ def body_text(page: KnowledgeItemPage) -> str:
     elif isinstance(page, LessonPage):
         parts = [
             page.lesson,
-            *(_text(getattr(page, name)) for name in ("context", "what_worked", "what_did_not", "recommendation")),
+            *(
+                _rich_text_field(getattr(page, name))
+                for name in ("context", "what_worked", "what_did_not", "recommendation")
+            ),
         ]
     elif isinstance(page, TestimonialPage):
         parts = [page.quote, page.speaker.name, page.speaker_role, page.institution.name if page.institution else ""]

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from search.engines import get_engine
 from search.models import IndexQueueEntry, IndexRebuild
-from tests.factories import make_case_study
+from search.documents import build_document
+from tests.factories import make_case_study, make_lesson
 
 API = "/api/search/"
 
@@ -113,3 +114,16 @@ def test_an_engine_that_is_down_delays_updates_and_loses_none(
 def test_a_wrong_action_is_refused_with_the_choices(args):
     with pytest.raises(CommandError, match="rebuild|action"):
         call_command("search_index", *args)
+
+
+def test_a_lesson_s_paragraphs_are_indexed_as_separate_words_with_entities_read(partnership):
+    """Rich text keeps no space between paragraphs (`<p>…cold</p><p>Chain…`): the words either
+    side of the break stay two words, as in a case study's rich text blocks."""
+    lesson = make_lesson(
+        partnership,
+        context="<p>Vaccines stay cold</p><p>Chain of custody &amp; audits</p>",
+        what_worked='<ul><li>Daily logs</li><li>A <a linktype="page" id="3">named</a> lead</li></ul>',
+    )
+    body = build_document(lesson)["body"]
+    assert "Vaccines stay cold Chain of custody & audits" in body
+    assert "Daily logs A named lead" in body
