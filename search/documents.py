@@ -14,7 +14,15 @@ from django.utils.html import strip_tags
 from wagtail.blocks import RichTextBlock
 from wagtail.models import Page
 
-from knowledge.models import CaseStudyPage, Country, KnowledgeItemPage, KnowledgeItemTag, LessonPage, TestimonialPage
+from knowledge.models import (
+    CaseStudyPage,
+    Country,
+    KnowledgeItemPage,
+    KnowledgeItemTag,
+    LessonPage,
+    PartnershipPage,
+    TestimonialPage,
+)
 
 BATCH = 500
 
@@ -148,7 +156,10 @@ def _prefetched(model) -> QuerySet:
         pass
     elif model is TestimonialPage:
         related += ["speaker", "institution"]
-    return indexable(model.objects.all()).select_related("partnership").prefetch_related(*related).order_by("pk")
+    # The partnership's name and slug only, once per partnership of a batch (a joined row made a
+    # whole partnership page for every item).
+    related.append(Prefetch("partnership", queryset=PartnershipPage.objects.only("slug", "title")))
+    return indexable(model.objects.all()).prefetch_related(*related).order_by("pk")
 
 
 def count_documents() -> int:
