@@ -631,7 +631,10 @@ class TantivyEngine(SearchEngine):
         among = Query.const_score_query(Query.boolean_query([(Occur.Should, self._term("id", pk)) for pk in ids]), 0.0)
         added: Counter = Counter()
         for phrase in phrases:
-            query = Query.boolean_query([(Occur.Must, among), (Occur.Should, phrase)])
+            # Required, not optional: an optional phrase is advanced to its next match past each
+            # of these items, reading the positions of every item that holds the words where few
+            # hold the phrase (`surgical site infection` in the body: 8.7 against 0.2 ms).
+            query = Query.boolean_query([(Occur.Must, among), (Occur.Must, phrase)])
             hits = searcher.search(query, limit=len(ids), count=False).hits
             found = searcher.fast_field_values("id", [address for _score, address in hits])
             for (score, _address), pk in zip(hits, found, strict=True):
