@@ -6,17 +6,18 @@ import re
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from html import unescape
+from itertools import islice
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from wagtail.blocks import RichTextBlock
 from wagtail.models import Page
 
 from knowledge.models import (
     CaseStudyPage,
-    Country,
     KnowledgeItemPage,
     KnowledgeItemTag,
     LessonPage,
@@ -107,12 +108,61 @@ def readers_of(page_id: int, versions: Versions) -> list[str]:
     return [code for code, _name in settings.LANGUAGES if versions.get(code, original) == page_id]
 
 
-def build_document(page: KnowledgeItemPage, versions: Versions | None = None) -> dict:
+@dataclass
+class Related:
+    """What a document holds of an item's focus areas, countries, tags and partnership."""
+
+    focus_areas: list[str] = field(default_factory=list)  # slugs
+    countries: list[tuple[str, str]] = field(default_factory=list)  # (code, region slug)
+    tags: list[str] = field(default_factory=list)
+    partnership: tuple[str, str] = ("", "")  # (slug, title)
+
+    @classmethod
+    def of(cls, page: KnowledgeItemPage) -> "Related":
+        partnership = page.partnership
+        return cls(
+            [area.slug for area in page.focus_areas.all()],
+            [(country.code, country.region_slug) for country in page.countries.all()],
+            # The tagged items: the tag manager would query again for each page.
+            [tagged.tag.name for tagged in page.tagged_items.all()],
+            (partnership.slug, partnership.title) if partnership else ("", ""),
+        )
+
+
+def related_values(pages: list[KnowledgeItemPage]) -> dict[int, Related]:
+    """`Related.of` for many items in four queries of plain values: a model instance for each
+    focus area, country, tag and partnership of a batch cost more than the rest of its documents."""
+    related = {page.pk: Related() for page in pages}
+    ids = list(related)
+    areas = KnowledgeItemPage.focus_areas.through.objects.filter(knowledgeitempage_id__in=ids)
+    for pk, slug in areas.values_list("knowledgeitempage_id", "focusarea__slug"):
+        related[pk].focus_areas.append(slug)
+    countries = KnowledgeItemPage.countries.through.objects.filter(knowledgeitempage_id__in=ids)
+    for pk, code, region in countries.values_list("knowledgeitempage_id", "country__code", "country__region_slug"):
+        related[pk].countries.append((code, region))
+    for pk, name in KnowledgeItemTag.objects.filter(content_object_id__in=ids).values_list(
+        "content_object_id", "tag__name"
+    ):
+        related[pk].tags.append(name)
+    partnerships = {page.partnership_id for page in pages if page.partnership_id}
+    names = {
+        pk: (slug, title)
+        for pk, slug, title in PartnershipPage.objects.filter(pk__in=partnerships).values_list("pk", "slug", "title")
+    }
+    for page in pages:
+        if page.partnership_id in names:
+            related[page.pk].partnership = names[page.partnership_id]
+    return related
+
+
+def build_document(page: KnowledgeItemPage, versions: Versions | None = None, related: Related | None = None) -> dict:
     """The search document of a specific item page (CaseStudyPage, LessonPage or TestimonialPage).
-    `versions`: the item's versions (`versions_of`), read here when not given."""
+    `versions`: the item's versions (`versions_of`), `related`: its relations' values
+    (`related_values`); each read here when not given."""
     if versions is None:
         versions = versions_of([page.translation_key]).get(page.translation_key, {})
-    countries = sorted(page.countries.all(), key=lambda c: c.code)
+    related = related or Related.of(page)
+    countries = sorted(related.countries)
     document = {
         "id": page.pk,
         "type": page.TYPE_SLUG,
@@ -123,13 +173,12 @@ def build_document(page: KnowledgeItemPage, versions: Versions | None = None) ->
         "url": page.get_url() or page.url_path,
         "publication_date": page.publication_date.isoformat(),
         "year": page.publication_date.year,
-        "focus_areas": sorted(area.slug for area in page.focus_areas.all()),
-        "countries": [country.code for country in countries],
-        "regions": sorted({country.region_slug for country in countries if country.region_slug}),
-        "partnership": page.partnership.slug if page.partnership else "",
-        "partnership_title": page.partnership.title if page.partnership else "",
-        # Through the prefetched tagged items: the tag manager would query again for each page.
-        "tags": sorted(tagged.tag.name for tagged in page.tagged_items.all()),
+        "focus_areas": sorted(related.focus_areas),
+        "countries": [code for code, _region in countries],
+        "regions": sorted({region for _code, region in countries if region}),
+        "partnership": related.partnership[0],
+        "partnership_title": related.partnership[1],
+        "tags": sorted(related.tags),
         "readers": readers_of(page.pk, versions),
     }
     # A fingerprint to spot stale index entries, not a security measure.
@@ -145,20 +194,13 @@ def indexable(queryset: QuerySet) -> QuerySet:
 
 
 def _prefetched(model) -> QuerySet:
-    related = [
-        "focus_areas",
-        Prefetch("tagged_items", queryset=KnowledgeItemTag.objects.select_related("tag")),
-        Prefetch("countries", queryset=Country.objects.only("code", "region_slug")),
-    ]
+    """The items of one type with what their body text reads; their other relations come from
+    `related_values`."""
+    related = []
     if model is CaseStudyPage:
         related += ["outcomes", "authors__person"]
-    elif model is LessonPage:
-        pass
     elif model is TestimonialPage:
         related += ["speaker", "institution"]
-    # The partnership's name and slug only, once per partnership of a batch (a joined row made a
-    # whole partnership page for every item).
-    related.append(Prefetch("partnership", queryset=PartnershipPage.objects.only("slug", "title")))
     return indexable(model.objects.all()).prefetch_related(*related).order_by("pk")
 
 
@@ -174,8 +216,11 @@ def iter_documents(ids: list[int] | None = None) -> Iterator[dict]:
         queryset = _prefetched(model)
         if ids is not None:
             queryset = queryset.filter(pk__in=ids)
-        for page in queryset.iterator(chunk_size=BATCH):
-            yield build_document(page, versions.get(page.translation_key, {}))
+        pages = queryset.iterator(chunk_size=BATCH)
+        while batch := list(islice(pages, BATCH)):
+            related = related_values(batch)
+            for page in batch:
+                yield build_document(page, versions.get(page.translation_key, {}), related[page.pk])
 
 
 def indexable_ids(ids: list[int]) -> set[int]:

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from search.documents import build_document, iter_documents
 from search.engines import get_engine
 from search.models import IndexQueueEntry, IndexRebuild
-from search.documents import build_document
 from tests.factories import make_case_study, make_lesson
 
 API = "/api/search/"
@@ -53,8 +53,6 @@ def test_check_reports_missing_stale_and_extra_items_and_update_mends_them(clien
 
 
 def _document_of(page):
-    from search.documents import iter_documents
-
     return next(iter_documents([page.pk]))
 
 
@@ -127,3 +125,24 @@ def test_a_lesson_s_paragraphs_are_indexed_as_separate_words_with_entities_read(
     body = build_document(lesson)["body"]
     assert "Vaccines stay cold Chain of custody & audits" in body
     assert "Daily logs A named lead" in body
+
+
+def test_a_document_built_alone_is_the_one_built_in_a_batch(partnership):
+    """The rebuild reads the relations of many items at once as plain values; a single update
+    reads the page's own: both give the same document, so `search_index check` sees no change."""
+    items = [
+        make_case_study(
+            partnership,
+            title="Cold chain",
+            countries=["ML", "SN"],
+            tags=["vaccines", "Cold chain"],
+            outcomes=[{"indicator": "Fridges working", "source": "Audit"}],
+        ),
+        make_lesson(partnership, title="Staff turnover", countries=["SN"]),
+    ]
+    batch = {document["id"]: document for document in iter_documents([item.pk for item in items])}
+    for item in items:
+        alone = build_document(item.specific)
+        assert alone == batch[item.pk]
+        assert alone["countries"] and alone["regions"] and alone["tags"] == sorted(alone["tags"])
+    assert batch[items[0].pk]["countries"] == ["ML", "SN"] and len(batch[items[0].pk]["tags"]) == 2

@@ -26,7 +26,7 @@ from search.engines.tantivy_schema import Analysers, schema_fields
 from search.indexing import drain
 from search.models import IndexQueueEntry
 from search.query import SearchQuery, parse_text
-from search.variants import american
+from search.variants import american, joined_forms
 from tests.factories import make_case_study
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -438,6 +438,19 @@ def test_a_body_analysed_word_by_word_gives_the_stems_its_analyser_gives_the_who
     ]
     for text in texts:
         assert analysers.american_stems(text, language) == analysers.stemmed(american(text), language), text
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("Stock-outs fell; the roll-out of COVID-19 and stock-outs again.", "Stockouts rollout COVID19 stockouts"),
+        ("-leading and trailing- hyphens, a -- b, mid-", ""),
+        ("bloc-opératoire, anti-VIH/sida, x_y-z, 2019-2020", "blocopératoire antiVIH yz 20192020"),
+        ("-hand-rub-", "handrub"),
+    ],
+)
+def test_hyphenated_words_are_found_whole_from_their_first_letter(text, joined):
+    assert joined_forms(text) == joined
 
 
 def test_equal_scores_list_the_newer_item_first_then_the_higher_id_as_elasticsearch_sorts(folder):
