@@ -161,7 +161,8 @@ def build_document(page: KnowledgeItemPage, versions: Versions | None = None, re
     (`related_values`); each read here when not given."""
     if versions is None:
         versions = versions_of([page.translation_key]).get(page.translation_key, {})
-    related = related or Related.of(page)
+    if related is None:
+        related = Related.of(page)
     countries = sorted(related.countries)
     document = {
         "id": page.pk,
