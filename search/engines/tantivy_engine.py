@@ -8,6 +8,7 @@ tantivy's query parser, so no input can form query syntax.
 """
 
 import datetime
+import functools
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -100,6 +101,9 @@ class Vocabulary:
         self._corrections: dict[str, list[str]] = {}
         self._known: dict[str, bool] = {}
         self._accents_matter: dict[str, bool] = {}
+        # A search asks the same terms many times over (its synonyms share words, `known` and the
+        # queries' own `has` read the same fields).
+        self.doc_freq = functools.lru_cache(maxsize=None)(searcher.doc_freq)
 
     def accents_matter(self, word: str) -> bool:
         """Some item writes the (folded) word with letters beyond ASCII that its stemmer, in some
@@ -119,7 +123,7 @@ class Vocabulary:
         """Some item holds the (folded) word as written, joined, or stemmed in its language:
         `jumelage` is no typo where items say `jumelages`."""
         if word not in self._known:
-            self._known[word] = any(self.searcher.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)) or any(
+            self._known[word] = any(self.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)) or any(
                 self.stemmed_in(language, stem)
                 for language in LANGUAGES
                 for stem in self.analysers.stemmed(american(word), language)
@@ -128,11 +132,17 @@ class Vocabulary:
 
     def stemmed_in(self, language: str, stem: str) -> bool:
         """Some item in `language` holds the stem in its stemmed text."""
-        return any(self.searcher.doc_freq(stemmed_field(name, language), stem) for name in STEMMED_FIELDS)
+        return any(self.doc_freq(stemmed_field(name, language), stem) for name in STEMMED_FIELDS)
+
+    def has(self, field: str, *terms: str) -> bool:
+        """Some item holds each of the terms in the field, so a query of them can match. One that
+        cannot is left out of the search: tantivy still prepares it on every segment, and a
+        synonym's dozens of phrases and stems no item holds cost a clause as much as its matches."""
+        return all(self.doc_freq(field, term) for term in terms)
 
     def holds(self, word: str) -> int:
         """How many items hold the folded word in their own text (title, summary, body)."""
-        return max(self.searcher.doc_freq(name, word) for name in SPELLING_FIELDS)
+        return max(self.doc_freq(name, word) for name in SPELLING_FIELDS)
 
     def corrections(self, word: str, limit: int = 3) -> list[str]:
         """Indexed words within the allowed edits, closest and most common first. Like
@@ -332,13 +342,16 @@ class TantivyEngine(SearchEngine):
         parts = [
             Part(self._term(name, word, boost * weight), covered and name in STEMMED_FIELDS)
             for name, boost in FOLDED_FIELDS.items()
+            if vocabulary.has(name, word)
         ]
-        parts.append(Part(self._term(JOINED, word, JOINED_BOOST * weight), False))
+        if vocabulary.has(JOINED, word):
+            parts.append(Part(self._term(JOINED, word, JOINED_BOOST * weight), False))
         for language in LANGUAGES:
             for stem in dict.fromkeys(self.analysers.stemmed(american(typed), language)):
                 parts += [
                     Part(self._term(stemmed_field(name, language), stem, boost * weight), False)
                     for name, boost in STEMMED_FIELDS.items()
+                    if vocabulary.has(stemmed_field(name, language), stem)
                 ]
         out.words.add(word)
         out.stems |= stems_in_every_language(american(word))
@@ -381,27 +394,31 @@ class TantivyEngine(SearchEngine):
                 phrase=True,
             )
             for name, boost in FOLDED_FIELDS.items()
+            if vocabulary.has(name, *words)
         ]
         for language in LANGUAGES if typed else ():
             stems = self.analysers.stemmed(american(typed), language)
             # A language whose items lack one of the stems cannot hold the phrase: not asked.
             if len(stems) > 1 and all(vocabulary.stemmed_in(language, s) for s in stems):
                 out.stemmed_phrases.add((language, tuple(stems)))
-                parts += [
-                    Part(Query.boost_query(self._stemmed_phrase(name, language, stems), boost * weight), False, True)
-                    for name, boost in STEMMED_FIELDS.items()
-                ]
+                for name, boost in STEMMED_FIELDS.items():
+                    phrase = self._stemmed_phrase(name, language, stems, vocabulary)
+                    if phrase is not None:
+                        parts.append(Part(Query.boost_query(phrase, boost * weight), False, True))
         return parts
 
-    def _stemmed_phrase(self, name: str, language: str, stems: list[str]) -> Query:
+    def _stemmed_phrase(self, name: str, language: str, stems: list[str], vocabulary: Vocabulary) -> Query | None:
         """The stems side by side in a stemmed field; where the field has pairs (the body), read
         from them: two stems are one pair's term, more are their pairs side by side. A phrase of
-        common words then reads the positions of its pairs, not of every one of its words."""
+        common words then reads the positions of its pairs, not of every one of its words. None
+        where no item holds them all (`Vocabulary.has`)."""
         if name not in PAIRED_FIELDS:
-            return Query.phrase_query(self.schema, stemmed_field(name, language), stems)
-        field = pairs_field(name, language)
-        pairs = [pair(first, second) for first, second in zip(stems, stems[1:], strict=False)]
-        return self._term(field, pairs[0]) if len(pairs) == 1 else Query.phrase_query(self.schema, field, pairs)
+            field, terms = stemmed_field(name, language), stems
+        else:
+            field, terms = pairs_field(name, language), [pair(a, b) for a, b in zip(stems, stems[1:], strict=False)]
+        if not vocabulary.has(field, *terms):
+            return None
+        return self._term(field, terms[0]) if len(terms) == 1 else Query.phrase_query(self.schema, field, terms)
 
     def _split(self, word: str, vocabulary: Vocabulary) -> list[list[str]]:
         """A joined word as two words items hold (`handrub` -> `hand rub`, `rollout` -> `roll
@@ -426,10 +443,12 @@ class TantivyEngine(SearchEngine):
         out = ClauseQuery(Query.empty_query())
         per_alternative: list[Query] = []
         matching: list[Query] = []
+        asked = False  # some alternative has words, held by an item or not
         for position, alternative in enumerate(clause.alternatives):
             weight = clause.weight(position)
             typed = " ".join(alternative.words)
             words = self.analysers.folded(typed)
+            asked = asked or bool(words)
             parts: list[Part] = []
             if len(words) > 1:  # a quoted phrase, a multi-word synonym, `hiv/aids` or `stock-out`
                 parts += self._phrase(words, out, vocabulary, weight, typed)
@@ -451,8 +470,10 @@ class TantivyEngine(SearchEngine):
             joined = self._exact(compound, compound, 1.0, out, vocabulary)
             per_alternative.append(self._alternative(joined, out))
             matching += [part.query for part in joined if not part.covered]
-        if not per_alternative:
+        if not asked:
             return None
+        if not per_alternative:  # words no item holds: the clause stays, matching nothing
+            per_alternative.append(Query.empty_query())
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
         out.matching = Query.boolean_query([(Occur.Should, query) for query in matching])
         out.optional = clause.optional
@@ -518,7 +539,7 @@ class TantivyEngine(SearchEngine):
         parts += [(Occur.Must, condition) for name, condition in filters.items() if name != leave_out]
         return Query.boolean_query(parts) if parts else Query.all_query()
 
-    def _near(self, parsed: ParsedText) -> list[Query]:
+    def _near(self, parsed: ParsedText, vocabulary: Vocabulary) -> list[Query]:
         """Proximity: the typed words close together, in the order typed (at most PROXIMITY_SLOP
         words apart), one phrase query per field; none for a single word or a quoted phrase,
         which says itself where its words stand."""
@@ -533,7 +554,7 @@ class TantivyEngine(SearchEngine):
         return [
             Query.boost_query(Query.phrase_query(self.schema, name, words, slop=PROXIMITY_SLOP), boost * PROXIMITY)
             for name, boost in FOLDED_FIELDS.items()
-            if name in SPELLING_FIELDS
+            if name in SPELLING_FIELDS and vocabulary.has(name, *words)
         ]
 
     def needs_rebuild(self) -> str | None:
@@ -549,7 +570,8 @@ class TantivyEngine(SearchEngine):
 
     def search(self, query: SearchQuery, parsed: ParsedText, minimum: int | None = None) -> EngineResults:
         searcher = self.folder.searcher()  # one consistent view of the index for the whole search
-        clauses = self._clauses(parsed, Vocabulary(searcher, self.analysers))
+        vocabulary = Vocabulary(searcher, self.analysers)
+        clauses = self._clauses(parsed, vocabulary)
         filters = self._filters(query)
         text = self._text(clauses, minimum)
         matching = text.matching if text else None
@@ -557,7 +579,7 @@ class TantivyEngine(SearchEngine):
         # while this one reads the page and highlights its hits.
         counting = self._count_facets(searcher, matching, filters)
         if text and query.sort == "relevance":
-            addresses = self._ranked_page(searcher, text, filters, self._near(parsed), query)
+            addresses = self._ranked_page(searcher, text, filters, self._near(parsed, vocabulary), query)
         else:  # by date: what matches, not how well
             addresses = self._dated_page(searcher, self._combined(matching, filters), query)
         matched = [clause for clause in clauses if not clause.optional] or clauses  # never a lone `de` or `the`

@@ -149,6 +149,10 @@ def test_when_no_item_has_every_word_items_with_some_are_shown(client, corpus):
     response = client.get(API, {"q": "hygiene zzzzqqqq"}).json()
     assert response["relaxed"] is True
     assert response["total"] == 2
+    # A word too short to be a typo of another, that no item holds, still counts as typed.
+    response = client.get(API, {"q": "hygiene zqxw"}).json()
+    assert response["relaxed"] is True
+    assert response["total"] == 2
 
 
 @pytest.fixture
