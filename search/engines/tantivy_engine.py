@@ -327,14 +327,18 @@ class TantivyEngine(SearchEngine):
         query = Query.term_query(self.schema, name, value)
         return query if boost == 1.0 else Query.boost_query(query, boost)
 
-    @staticmethod
-    def _covered(typed: str, words: list[str], vocabulary: Vocabulary) -> bool:
+    def _covered(self, typed: str, words: list[str], vocabulary: Vocabulary) -> bool:
         """Whether the stemmed fields find every item in which the folded title, summary and body
         find these words: an item's stemmed text is its own words stemmed, then folded, so a word
         typed as the item writes it meets it there. Only letters beyond ASCII can tell them apart
-        (`securite` typed, the stem of `sécurité` is `secur`, of `securite` `securit`): typed by the
-        reader, or written by some item in a form its stemmer reads otherwise."""
-        return typed.isascii() and not any(vocabulary.accents_matter(word) for word in words)
+        (`securite` typed, the stem of `sécurité` is `secur`, of `securite` `securit`): typed in a
+        form some language's stemmer reads otherwise than the folded one (`sécurité`, not
+        `hygiène` or `opératoire`), or written so by some item."""
+        if not typed.isascii():
+            written, folded = american(typed), american(" ".join(words))
+            if any(self.analysers.stemmed(written, code) != self.analysers.stemmed(folded, code) for code in LANGUAGES):
+                return False
+        return not any(vocabulary.accents_matter(word) for word in words)
 
     def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery, vocabulary: Vocabulary) -> list[Part]:
         """A word folded in every text field and, stemmed by each language, in its fields."""
@@ -462,7 +466,7 @@ class TantivyEngine(SearchEngine):
                 for split in self._split(words[0], vocabulary):
                     parts += self._phrase(split, out, vocabulary, weight, " ".join(split))
             if parts:
-                per_alternative.append(self._alternative(parts, out))
+                per_alternative.append(self._alternative(parts, out, as_typed=position == 0))
                 matching += [part.query for part in parts if not part.covered]
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
             if not vocabulary.known(compound):
@@ -480,11 +484,16 @@ class TantivyEngine(SearchEngine):
         return out
 
     @staticmethod
-    def _alternative(parts: list[Part], out: ClauseQuery) -> Query:
-        """An alternative's parts, each matching item's scores summed; a covered phrase is scored
+    def _alternative(parts: list[Part], out: ClauseQuery, as_typed: bool = True) -> Query:
+        """An alternative's parts, each matching item's scores summed. A covered phrase is scored
         on the best matches only (`out.rescored`): checking its positions in every item that holds
-        its words costs as much as the stemmed phrase that finds the same items."""
-        out.rescored += [part.query for part in parts if part.covered and part.phrase]
+        its words costs as much as the stemmed phrase that finds the same items. A synonym's
+        covered phrase (`as_typed` false) is not scored at all: its stems score it within the
+        clause, where its alternative counts a tenth beside a better one; added outside it, the
+        exact writing of words the reader did not type outweighed the words typed (`make eval`:
+        nDCG@10 0.905 without it, 0.918 with)."""
+        if as_typed:
+            out.rescored += [part.query for part in parts if part.covered and part.phrase]
         return Query.boolean_query([(Occur.Should, part.query) for part in parts if not (part.covered and part.phrase)])
 
     def _filters(self, query: SearchQuery) -> dict[str, Query]:
