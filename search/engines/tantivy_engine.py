@@ -9,6 +9,7 @@ tantivy's query parser, so no input can form query syntax.
 
 import datetime
 import functools
+import itertools
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -55,6 +56,8 @@ FACET_SIZE = 1000
 # Distinct sets of values of a many-valued facet counted at most (tantivy's bucket limit is 65,000).
 SET_FACET_SIZE = 60_000
 MATCHED = "_matched"  # the aggregation counting the matches (no facet is called so)
+# The ways a phrase's words may stem together that are asked at most (`_stem_sequences`).
+STEM_SEQUENCES = 8
 MORE_LIKE_THIS_TERMS = 12
 MORE_LIKE_THIS_TIES = 50  # extra hits read to order equal scores by id
 # Hits read past a page with it, and at most, to order a run of equal scores that crosses its edge.
@@ -100,24 +103,23 @@ class Vocabulary:
         self.analysers = analysers
         self._corrections: dict[str, list[str]] = {}
         self._known: dict[str, bool] = {}
-        self._accents_matter: dict[str, bool] = {}
+        self._stems: dict[tuple[str, str], list[str]] = {}
         # A search asks the same terms many times over (its synonyms share words, `known` and the
         # queries' own `has` read the same fields).
         self.doc_freq = functools.lru_cache(maxsize=None)(searcher.doc_freq)
 
-    def accents_matter(self, word: str) -> bool:
-        """Some item writes the (folded) word with letters beyond ASCII that its stemmer, in some
-        language, reads otherwise than the word as folded: `sécurité` stems to `secur` in French,
-        `securite` to `securit`; `hygiène` and `hygiene` both to `hygien`, in every language."""
-        if word not in self._accents_matter:
+    def stems(self, word: str, language: str) -> list[str]:
+        """The stems, in the language's analysis, of every way items write the (folded) word: as
+        it is, and each form with letters beyond ASCII some item writes (`accented_forms`). An
+        item's stemmed text is its own words stemmed, then folded, so these stems find in the
+        stemmed fields every item whose folded text holds the word: `securite` stems to `securit`
+        in French, `sécurité` to `secur`; `hygiène` and `hygiene` both to `hygien`."""
+        if (word, language) not in self._stems:
             prefix = f"{word}{FORM_SEPARATOR}"
-            forms = [term[len(prefix) :] for term, _items in self.searcher.terms_with_prefix(ACCENTED, prefix)]
-            self._accents_matter[word] = any(
-                self.analysers.stemmed(american(form), language) != self.analysers.stemmed(american(word), language)
-                for form in forms
-                for language in LANGUAGES
-            )
-        return self._accents_matter[word]
+            forms = [word] + [term[len(prefix) :] for term, _items in self.searcher.terms_with_prefix(ACCENTED, prefix)]
+            stems = [stem for form in forms for stem in self.analysers.stemmed(american(form), language)]
+            self._stems[word, language] = list(dict.fromkeys(stems))
+        return self._stems[word, language]
 
     def known(self, word: str) -> bool:
         """Some item holds the (folded) word as written, joined, or stemmed in its language:
@@ -169,7 +171,7 @@ class Part(NamedTuple):
     """One query of a clause's alternative."""
 
     query: Query
-    # The stemmed fields find every item it finds (`_covered`): it adds to scores, and is left
+    # The stemmed fields find every item it finds (`Vocabulary.stems`): it adds to scores, and is left
     # out of the queries that only match (the counts).
     covered: bool
     phrase: bool = False
@@ -327,31 +329,21 @@ class TantivyEngine(SearchEngine):
         query = Query.term_query(self.schema, name, value)
         return query if boost == 1.0 else Query.boost_query(query, boost)
 
-    def _covered(self, typed: str, words: list[str], vocabulary: Vocabulary) -> bool:
-        """Whether the stemmed fields find every item in which the folded title, summary and body
-        find these words: an item's stemmed text is its own words stemmed, then folded, so a word
-        typed as the item writes it meets it there. Only letters beyond ASCII can tell them apart
-        (`securite` typed, the stem of `sécurité` is `secur`, of `securite` `securit`): typed in a
-        form some language's stemmer reads otherwise than the folded one (`sécurité`, not
-        `hygiène` or `opératoire`), or written so by some item."""
-        if not typed.isascii():
-            written, folded = american(typed), american(" ".join(words))
-            if any(self.analysers.stemmed(written, code) != self.analysers.stemmed(folded, code) for code in LANGUAGES):
-                return False
-        return not any(vocabulary.accents_matter(word) for word in words)
-
     def _exact(self, typed: str, word: str, weight: float, out: ClauseQuery, vocabulary: Vocabulary) -> list[Part]:
-        """A word folded in every text field and, stemmed by each language, in its fields."""
-        covered = self._covered(typed, [word], vocabulary)
+        """A word folded in every text field and, stemmed by each language, in its fields: as typed,
+        and as items write it (`Vocabulary.stems`), so the stemmed fields find every item the
+        folded title, summary and body find, and the counts need not read those (`Part.covered`)."""
         parts = [
-            Part(self._term(name, word, boost * weight), covered and name in STEMMED_FIELDS)
+            Part(self._term(name, word, boost * weight), name in STEMMED_FIELDS)
             for name, boost in FOLDED_FIELDS.items()
             if vocabulary.has(name, word)
         ]
         if vocabulary.has(JOINED, word):
             parts.append(Part(self._term(JOINED, word, JOINED_BOOST * weight), False))
         for language in LANGUAGES:
-            for stem in dict.fromkeys(self.analysers.stemmed(american(typed), language)):
+            for stem in dict.fromkeys(
+                [*self.analysers.stemmed(american(typed), language), *vocabulary.stems(word, language)]
+            ):
                 parts += [
                     Part(self._term(stemmed_field(name, language), stem, boost * weight), False)
                     for name, boost in STEMMED_FIELDS.items()
@@ -388,9 +380,12 @@ class TantivyEngine(SearchEngine):
     ) -> list[Part]:
         """The words side by side in any text field, as written; and, stemmed by each language,
         in its stemmed fields, so a phrase finds its inflected forms (`rupture de stock` finds
-        `ruptures de stock`)."""
+        `ruptures de stock`): each word as typed and as items write it (`Vocabulary.stems`), so the
+        stemmed phrases find every item the folded ones find in the title, summary and body
+        (`Part.covered`), unless its words have more than STEM_SEQUENCES ways together."""
         out.phrases.add(tuple(words))
-        covered = bool(typed) and self._covered(typed, words, vocabulary)
+        sequences = {language: self._stem_sequences(words, typed, language, vocabulary) for language in LANGUAGES}
+        covered = bool(typed) and all(found is not None for found in sequences.values())
         parts = [
             Part(
                 Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight),
@@ -401,15 +396,30 @@ class TantivyEngine(SearchEngine):
             if vocabulary.has(name, *words)
         ]
         for language in LANGUAGES if typed else ():
-            stems = self.analysers.stemmed(american(typed), language)
-            # A language whose items lack one of the stems cannot hold the phrase: not asked.
-            if len(stems) > 1 and all(vocabulary.stemmed_in(language, s) for s in stems):
-                out.stemmed_phrases.add((language, tuple(stems)))
-                for name, boost in STEMMED_FIELDS.items():
-                    phrase = self._stemmed_phrase(name, language, stems, vocabulary)
-                    if phrase is not None:
-                        parts.append(Part(Query.boost_query(phrase, boost * weight), False, True))
+            for stems in sequences[language] or [tuple(self.analysers.stemmed(american(typed), language))]:
+                # A language whose items lack one of the stems cannot hold the phrase: not asked.
+                if len(stems) > 1 and all(vocabulary.stemmed_in(language, s) for s in stems):
+                    out.stemmed_phrases.add((language, stems))
+                    for name, boost in STEMMED_FIELDS.items():
+                        phrase = self._stemmed_phrase(name, language, list(stems), vocabulary)
+                        if phrase is not None:
+                            parts.append(Part(Query.boost_query(phrase, boost * weight), False, True))
         return parts
+
+    def _stem_sequences(
+        self, words: list[str], typed: str, language: str, vocabulary: Vocabulary
+    ) -> list[tuple[str, ...]] | None:
+        """Each way the phrase's words stem together in the language, as typed and as items write
+        them (`sécurité des patients`: `secur de patient` and `securit de patient` in French);
+        None where there are more than STEM_SEQUENCES, or a word has no stem."""
+        typed_stems = self.analysers.stemmed(american(typed), language) if typed else []
+        per_word = [vocabulary.stems(word, language) for word in words]
+        if len(typed_stems) == len(words):
+            per_word = [list(dict.fromkeys([first, *rest])) for first, rest in zip(typed_stems, per_word, strict=True)]
+        if not all(per_word):
+            return None
+        sequences = list(itertools.islice(itertools.product(*per_word), STEM_SEQUENCES + 1))
+        return sequences if len(sequences) <= STEM_SEQUENCES else None
 
     def _stemmed_phrase(self, name: str, language: str, stems: list[str], vocabulary: Vocabulary) -> Query | None:
         """The stems side by side in a stemmed field; where the field has pairs (the body), read

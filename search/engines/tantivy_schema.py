@@ -50,11 +50,11 @@ SET_SEPARATOR = "|"  # in no slug, country code or region slug
 # stored; they also go into the stemmed fields, so `stockouts` finds `stock-out` too.
 JOINED = "joined"
 # The words an item writes with letters beyond ASCII, each as its folded form and itself
-# (`sante:santé`, one raw term each), indexed, not stored. Where every such form of a word stems
-# as its folded form does, in every language (`hygiène`, not `sécurité`), the stemmed fields find
-# every item the folded title, summary and body find: searches that only count leave those out,
-# and the page scores their phrases on its best matches only (engines/tantivy_engine.py
-# `_covered`).
+# (`sante:santé`, one raw term each), indexed, not stored. A query word is also looked up in the
+# stemmed fields as each of these forms stems (`securite`: `securit`, and `secur` from `sécurité`
+# in French), so they find every item the folded title, summary and body find: searches that only
+# count leave those out, and the page scores their phrases on its best matches only
+# (engines/tantivy_engine.py `Vocabulary.stems`).
 ACCENTED = "accented_forms"
 FORM_SEPARATOR = ":"  # in no folded word
 
