@@ -174,6 +174,9 @@ class Part(NamedTuple):
     # The stemmed fields find every item it finds (`Vocabulary.stems`): it adds to scores, and is left
     # out of the queries that only match (the counts).
     covered: bool
+    # What it matches, whatever its weight (its field and terms): a synonym asks many of its
+    # alternatives' stems again (`nurse`, `nursing`: `nurs`), which the counts read once.
+    key: tuple
     phrase: bool = False
 
 
@@ -334,18 +337,22 @@ class TantivyEngine(SearchEngine):
         and as items write it (`Vocabulary.stems`), so the stemmed fields find every item the
         folded title, summary and body find, and the counts need not read those (`Part.covered`)."""
         parts = [
-            Part(self._term(name, word, boost * weight), name in STEMMED_FIELDS)
+            Part(self._term(name, word, boost * weight), name in STEMMED_FIELDS, key=(name, word))
             for name, boost in FOLDED_FIELDS.items()
             if vocabulary.has(name, word)
         ]
         if vocabulary.has(JOINED, word):
-            parts.append(Part(self._term(JOINED, word, JOINED_BOOST * weight), False))
+            parts.append(Part(self._term(JOINED, word, JOINED_BOOST * weight), False, key=(JOINED, word)))
         for language in LANGUAGES:
             for stem in dict.fromkeys(
                 [*self.analysers.stemmed(american(typed), language), *vocabulary.stems(word, language)]
             ):
                 parts += [
-                    Part(self._term(stemmed_field(name, language), stem, boost * weight), False)
+                    Part(
+                        self._term(stemmed_field(name, language), stem, boost * weight),
+                        False,
+                        key=(stemmed_field(name, language), stem),
+                    )
                     for name, boost in STEMMED_FIELDS.items()
                     if vocabulary.has(stemmed_field(name, language), stem)
                 ]
@@ -367,7 +374,8 @@ class TantivyEngine(SearchEngine):
                 parts += self._exact(correction, correction, FUZZY_WEIGHT * weight, out, vocabulary)
             for name in SPELLING_FIELDS:
                 fuzzy = Query.fuzzy_term_query(self.schema, name, word, distance=edits, transposition_cost_one=True)
-                parts.append(Part(Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name]), False))
+                boosted = Query.boost_query(fuzzy, FUZZY_WEIGHT * weight * FOLDED_FIELDS[name])
+                parts.append(Part(boosted, False, key=(name, word, f"~{edits}")))
         return parts
 
     def _phrase(
@@ -391,6 +399,7 @@ class TantivyEngine(SearchEngine):
                 Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight),
                 covered and name in STEMMED_FIELDS,
                 phrase=True,
+                key=(name, *words),
             )
             for name, boost in FOLDED_FIELDS.items()
             if vocabulary.has(name, *words)
@@ -403,7 +412,8 @@ class TantivyEngine(SearchEngine):
                     for name, boost in STEMMED_FIELDS.items():
                         phrase = self._stemmed_phrase(name, language, list(stems), vocabulary)
                         if phrase is not None:
-                            parts.append(Part(Query.boost_query(phrase, boost * weight), False, True))
+                            key = (stemmed_field(name, language), *stems)
+                            parts.append(Part(Query.boost_query(phrase, boost * weight), False, key, phrase=True))
         return parts
 
     def _stem_sequences(
@@ -456,7 +466,7 @@ class TantivyEngine(SearchEngine):
         """Any of the clause's alternatives (the word or phrase typed, or a synonym)."""
         out = ClauseQuery(Query.empty_query())
         per_alternative: list[Query] = []
-        matching: list[Query] = []
+        matching: dict = {}  # by `Part.key`
         asked = False  # some alternative has words, held by an item or not
         for position, alternative in enumerate(clause.alternatives):
             weight = clause.weight(position)
@@ -477,19 +487,19 @@ class TantivyEngine(SearchEngine):
                     parts += self._phrase(split, out, vocabulary, weight, " ".join(split))
             if parts:
                 per_alternative.append(self._alternative(parts, out, as_typed=position == 0))
-                matching += [part.query for part in parts if not part.covered]
+                matching |= {part.key: part.query for part in parts if not part.covered}
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
             if not vocabulary.known(compound):
                 continue
             joined = self._exact(compound, compound, 1.0, out, vocabulary)
             per_alternative.append(self._alternative(joined, out))
-            matching += [part.query for part in joined if not part.covered]
+            matching |= {part.key: part.query for part in joined if not part.covered}
         if not asked:
             return None
         if not per_alternative:  # words no item holds: the clause stays, matching nothing
             per_alternative.append(Query.empty_query())
         out.query = Query.disjunction_max_query(per_alternative, ALTERNATIVES_TIE_BREAKER)
-        out.matching = Query.boolean_query([(Occur.Should, query) for query in matching])
+        out.matching = Query.boolean_query([(Occur.Should, query) for query in matching.values()])
         out.optional = clause.optional
         return out
 
