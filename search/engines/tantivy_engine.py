@@ -140,7 +140,7 @@ class Vocabulary:
         """Some item holds each of the terms in the field, so a query of them can match. One that
         cannot is left out of the search: tantivy still prepares it on every segment, and a
         synonym's dozens of phrases and stems no item holds cost a clause as much as its matches."""
-        return all(self.doc_freq(field, term) for term in terms)
+        return all(map(functools.partial(self.doc_freq, field), terms))
 
     def holds(self, word: str) -> int:
         """How many items hold the folded word in their own text (title, summary, body)."""
