@@ -48,8 +48,15 @@ _WORDS = re.compile(r"(\w+)")
 WORD_CACHE = 200_000
 
 
+# Whether any rule applies: most words meet none, and one search of them all costs a fraction of
+# trying each (14 µs a new word, which a search's first highlights pay for each word they meet).
+_ANY_RULE = re.compile("|".join(f"(?:{pattern})" for pattern, _replacement in SPELLING_RULES), re.IGNORECASE)
+
+
 @lru_cache(maxsize=WORD_CACHE)
 def american_word(word: str) -> str:
+    if not _ANY_RULE.search(word):
+        return word
     for pattern, replacement in _RULES:
         word = pattern.sub(replacement, word)
     return word
