@@ -9,7 +9,7 @@ from html import escape  # what django.utils.html.escape does, without its lazy-
 
 from ..analysis import TOKEN, fold, stems
 from ..schema import DEFAULT_LANGUAGE, LANGUAGES
-from ..variants import american
+from ..variants import american_word
 
 # A sentence ends at . ! ? followed by a space or the end: "1.5 million" and "hiv.org" stay whole.
 # (Runs of other characters are taken whole: one by one, splitting a long text cost four times as much.)
@@ -60,7 +60,9 @@ class WrittenForms:
         if len(self.known) + len(new) > self.limit:  # a memory bound, not an eviction policy
             self.known.clear(), self.by_word.clear(), self.by_stem.clear()
         words = [fold(token) for token in new]
-        for token, word, stem in zip(new, words, stems([american(w) for w in words], self.language), strict=True):
+        # Each folded token is one word: rewritten without splitting it again (`american`).
+        american = [american_word(word) for word in words]
+        for token, word, stem in zip(new, words, stems(american, self.language), strict=True):
             self.by_word[word].add(token)
             self.by_stem[stem].add(token)
         self.known |= new
