@@ -103,10 +103,19 @@ class Vocabulary:
         self.analysers = analysers
         self._corrections: dict[str, list[str]] = {}
         self._known: dict[str, bool] = {}
+        self._forms: dict[str, list[str]] = {}
         self._stems: dict[tuple[str, str], list[str]] = {}
         # A search asks the same terms many times over (its synonyms share words, `known` and the
         # queries' own `has` read the same fields).
         self.doc_freq = functools.lru_cache(maxsize=None)(searcher.doc_freq)
+
+    def forms(self, word: str) -> list[str]:
+        """The (folded) word, and each form of it with letters beyond ASCII that some item writes."""
+        if word not in self._forms:
+            prefix = f"{word}{FORM_SEPARATOR}"
+            found = self.searcher.terms_with_prefix(ACCENTED, prefix)
+            self._forms[word] = [word] + [term[len(prefix) :] for term, _items in found]
+        return self._forms[word]
 
     def stems(self, word: str, language: str) -> list[str]:
         """The stems, in the language's analysis, of every way items write the (folded) word: as
@@ -115,9 +124,7 @@ class Vocabulary:
         stemmed fields every item whose folded text holds the word: `securite` stems to `securit`
         in French, `sécurité` to `secur`; `hygiène` and `hygiene` both to `hygien`."""
         if (word, language) not in self._stems:
-            prefix = f"{word}{FORM_SEPARATOR}"
-            forms = [word] + [term[len(prefix) :] for term, _items in self.searcher.terms_with_prefix(ACCENTED, prefix)]
-            stems = [stem for form in forms for stem in self.analysers.stemmed(american(form), language)]
+            stems = [stem for form in self.forms(word) for stem in self.analysers.stemmed(american(form), language)]
             self._stems[word, language] = list(dict.fromkeys(stems))
         return self._stems[word, language]
 
@@ -483,7 +490,8 @@ class TantivyEngine(SearchEngine):
                 # A synonym is the vocabulary's word, spelt as editors wrote it: no typo to forgive
                 # (one no item holds would only be "corrected" into another word).
                 parts += self._word(typed, words[0], vocabulary, out, weight, typos=position == 0)
-                for split in self._split(words[0], vocabulary):
+                # Nor any joined words to take apart: only what the reader typed may be run together.
+                for split in self._split(words[0], vocabulary) if position == 0 else ():
                     parts += self._phrase(split, out, vocabulary, weight, " ".join(split))
             if parts:
                 per_alternative.append(self._alternative(parts, out, as_typed=position == 0))
