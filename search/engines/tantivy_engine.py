@@ -475,6 +475,7 @@ class TantivyEngine(SearchEngine):
         per_alternative: list[Query] = []
         matching: dict = {}  # by `Part.key`
         asked = False  # some alternative has words, held by an item or not
+        asked_with: dict[tuple, float] = {}  # each part's key, by the weight it is asked with
         for position, alternative in enumerate(clause.alternatives):
             weight = clause.weight(position)
             typed = " ".join(alternative.words)
@@ -493,9 +494,14 @@ class TantivyEngine(SearchEngine):
                 # Nor any joined words to take apart: only what the reader typed may be run together.
                 for split in self._split(words[0], vocabulary) if position == 0 else ():
                     parts += self._phrase(split, out, vocabulary, weight, " ".join(split))
+            matching |= {part.key: part.query for part in parts if not part.covered}
+            # What an alternative at least as heavy already asks, this one does not ask again:
+            # inflections listed as synonyms (`infirmier`, `infirmiers`, `infirmière`) share their
+            # stems, which would each add a tenth of their score and be read once more.
+            parts = [part for part in parts if asked_with.get(part.key, 0.0) < weight]
+            asked_with |= {part.key: weight for part in parts}
             if parts:
                 per_alternative.append(self._alternative(parts, out, as_typed=position == 0))
-                matching |= {part.key: part.query for part in parts if not part.covered}
         for compound in clause.compounds:  # the word joined with its neighbour: `hand rub` -> `handrub`
             if not vocabulary.known(compound):
                 continue

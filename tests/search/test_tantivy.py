@@ -560,3 +560,23 @@ def test_a_word_is_looked_up_stemmed_as_every_item_writes_it(folder):
     assert vocabulary.stems("safety", "en") == ["safeti"]  # written without accents only
     assert engine.search(SearchQuery(text="hygiene"), parse_text("hygiene")).total == 2
     assert engine.search(SearchQuery(text="securite"), parse_text("securite")).total == 1
+
+
+def test_an_item_ranks_no_higher_for_each_inflection_the_vocabulary_lists(folder):
+    """Synonyms listing a word's inflections (`infirmier`, `infirmiers`, ...) share their stems:
+    an item holding them is scored for those stems once, as if one form were listed."""
+    engine = TantivyEngine(folder, writer_wait=5)
+    engine.upsert(
+        [
+            document(1, "Infirmiers et infirmières au bloc", language="fr", body="Les infirmiers du bloc."),
+            document(2, "Nurses on the surgical ward", body="Nurses and their ward."),
+        ]
+    )
+
+    def ranked(forms: list[str]) -> list[int]:
+        parsed = parse_text("nurses", {("nurses",): [(form,) for form in forms]})
+        return [hit.id for hit in engine.search(SearchQuery(text="nurses"), parsed).hits]
+
+    one = ranked(["infirmier"])
+    assert one == [2, 1]  # the word typed weighs more than its synonym
+    assert ranked(["infirmier", "infirmiers", "infirmière", "infirmières", "infirmieres"]) == one
