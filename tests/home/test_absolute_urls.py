@@ -78,3 +78,26 @@ def test_set_site_address_refuses_a_url_for_a_host(db):
 
     with pytest.raises(CommandError):
         call_command("set_site_address", "https://hub.example.org", "443")
+
+
+def test_a_new_address_is_given_as_soon_as_it_is_set(client, one_of_each, site_address):
+    case = one_of_each["case_study"]
+    assert client.get(f"/api/v2/pages/{case.pk}/").json()["meta"]["html_url"] == ROOT + case.url
+    call_command("set_site_address", "knowledge.example.org", "443", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (
+        client.get(f"/api/v2/pages/{case.pk}/").json()["meta"]["html_url"] == "https://knowledge.example.org" + case.url
+    )
+
+
+def test_with_two_sites_each_request_gets_its_own_sites_address(client, one_of_each, site_address, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "mirror.example.org"]
+    call_command("search_index", "update", "--no-progress", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    default = Site.objects.get(is_default_site=True)
+    Site.objects.create(hostname="mirror.example.org", port=80, root_page=default.root_page, is_default_site=False)
+
+    def hosts_of_results(**headers) -> set[str]:
+        results = client.get("/api/search/", {"q": "bamako"}, **headers).json()["results"]
+        return {hosts(result["url"]).pop() for result in results}
+
+    assert hosts_of_results(HTTP_HOST="mirror.example.org") == {"http://mirror.example.org"}
+    assert hosts_of_results() == {ROOT}
