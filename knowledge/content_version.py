@@ -9,7 +9,7 @@ them is two primary-key lookups, whatever the size of the library.
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db import connection
 from wagtail.models import ModelLogEntry, PageLogEntry
 
 # Changes made past Wagtail's actions (a shell, a raw import) show within ten minutes, and so
@@ -18,9 +18,13 @@ SAFETY_SECONDS = 600
 
 
 def content_version() -> str:
-    pages = PageLogEntry.objects.aggregate(newest=Max("id"))["newest"]
-    snippets = ModelLogEntry.objects.aggregate(newest=Max("id"))["newest"]
-    return f"{pages}-{snippets}"
+    # Both newest ids in one statement: it runs on every search and on the pages with figures.
+    pages, snippets = (connection.ops.quote_name(model._meta.db_table) for model in (PageLogEntry, ModelLogEntry))
+    with connection.cursor() as cursor:
+        # Table names from the models, quoted: no input reaches this statement.
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {pages}), (SELECT MAX(id) FROM {snippets})")  # noqa: S608
+        newest_page, newest_snippet = cursor.fetchone()
+    return f"{newest_page}-{newest_snippet}"
 
 
 def cached_until_content_changes(key: str, compute: Callable):
