@@ -117,21 +117,10 @@ class Related:
     tags: list[str] = field(default_factory=list)
     partnership: tuple[str, str] = ("", "")  # (slug, title)
 
-    @classmethod
-    def of(cls, page: KnowledgeItemPage) -> "Related":
-        partnership = page.partnership
-        return cls(
-            [area.slug for area in page.focus_areas.all()],
-            [(country.code, country.region_slug) for country in page.countries.all()],
-            # The tagged items: the tag manager would query again for each page.
-            [tagged.tag.name for tagged in page.tagged_items.all()],
-            (partnership.slug, partnership.title) if partnership else ("", ""),
-        )
-
 
 def related_values(pages: list[KnowledgeItemPage]) -> dict[int, Related]:
-    """`Related.of` for many items in four queries of plain values: a model instance for each
-    focus area, country, tag and partnership of a batch cost more than the rest of its documents."""
+    """The items' relations in four queries of plain values: a model instance for each focus area,
+    country, tag and partnership of a batch cost more than the rest of its documents."""
     related = {page.pk: Related() for page in pages}
     ids = list(related)
     areas = KnowledgeItemPage.focus_areas.through.objects.filter(knowledgeitempage_id__in=ids)
@@ -162,7 +151,7 @@ def build_document(page: KnowledgeItemPage, versions: Versions | None = None, re
     if versions is None:
         versions = versions_of([page.translation_key]).get(page.translation_key, {})
     if related is None:
-        related = Related.of(page)
+        related = related_values([page])[page.pk]
     countries = sorted(related.countries)
     document = {
         "id": page.pk,

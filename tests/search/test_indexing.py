@@ -128,8 +128,9 @@ def test_a_lesson_s_paragraphs_are_indexed_as_separate_words_with_entities_read(
 
 
 def test_a_document_built_alone_is_the_one_built_in_a_batch(partnership):
-    """The rebuild reads the relations of many items at once as plain values; a single update
-    reads the page's own: both give the same document, so `search_index check` sees no change."""
+    """The rebuild reads the body, versions and relations of many items at once; a single update
+    reads one item's: both give the same document (no item's relations given to another), so
+    `search_index check` sees no change."""
     items = [
         make_case_study(
             partnership,
