@@ -124,7 +124,7 @@ class Vocabulary:
         stemmed fields every item whose folded text holds the word: `securite` stems to `securit`
         in French, `sécurité` to `secur`; `hygiène` and `hygiene` both to `hygien`."""
         if (word, language) not in self._stems:
-            stems = [stem for form in self.forms(word) for stem in self.analysers.stemmed(american(form), language)]
+            stems = [stem for form in self.forms(word) for stem in self.analysers.american_stems(form, language)]
             self._stems[word, language] = list(dict.fromkeys(stems))
         return self._stems[word, language]
 
@@ -135,7 +135,7 @@ class Vocabulary:
             self._known[word] = any(self.doc_freq(name, word) for name in (*FOLDED_FIELDS, JOINED)) or any(
                 self.stemmed_in(language, stem)
                 for language in LANGUAGES
-                for stem in self.analysers.stemmed(american(word), language)
+                for stem in self.analysers.american_stems(word, language)
             )
         return self._known[word]
 
@@ -352,7 +352,7 @@ class TantivyEngine(SearchEngine):
             parts.append(Part(self._term(JOINED, word, JOINED_BOOST * weight), False, key=(JOINED, word)))
         for language in LANGUAGES:
             for stem in dict.fromkeys(
-                [*self.analysers.stemmed(american(typed), language), *vocabulary.stems(word, language)]
+                [*self.analysers.american_stems(typed, language), *vocabulary.stems(word, language)]
             ):
                 parts += [
                     Part(
@@ -390,8 +390,8 @@ class TantivyEngine(SearchEngine):
         words: list[str],
         out: ClauseQuery,
         vocabulary: Vocabulary,
-        weight: float = 1.0,
-        typed: str = "",
+        weight: float,
+        typed: str,
     ) -> list[Part]:
         """The words side by side in any text field, as written; and, stemmed by each language,
         in its stemmed fields, so a phrase finds its inflected forms (`rupture de stock` finds
@@ -400,7 +400,7 @@ class TantivyEngine(SearchEngine):
         (`Part.covered`), unless its words have more than STEM_SEQUENCES ways together."""
         out.phrases.add(tuple(words))
         sequences = {language: self._stem_sequences(words, typed, language, vocabulary) for language in LANGUAGES}
-        covered = bool(typed) and all(found is not None for found in sequences.values())
+        covered = all(found is not None for found in sequences.values())
         parts = [
             Part(
                 Query.boost_query(Query.phrase_query(self.schema, name, words), boost * weight),
@@ -411,8 +411,8 @@ class TantivyEngine(SearchEngine):
             for name, boost in FOLDED_FIELDS.items()
             if vocabulary.has(name, *words)
         ]
-        for language in LANGUAGES if typed else ():
-            for stems in sequences[language] or [tuple(self.analysers.stemmed(american(typed), language))]:
+        for language in LANGUAGES:
+            for stems in sequences[language] or [tuple(self.analysers.american_stems(typed, language))]:
                 # A language whose items lack one of the stems cannot hold the phrase: not asked.
                 if len(stems) > 1 and all(vocabulary.stemmed_in(language, s) for s in stems):
                     out.stemmed_phrases.add((language, stems))
@@ -429,7 +429,7 @@ class TantivyEngine(SearchEngine):
         """Each way the phrase's words stem together in the language, as typed and as items write
         them (`sécurité des patients`: `secur de patient` and `securit de patient` in French);
         None where there are more than STEM_SEQUENCES, or a word has no stem."""
-        typed_stems = self.analysers.stemmed(american(typed), language) if typed else []
+        typed_stems = self.analysers.american_stems(typed, language)
         per_word = [vocabulary.stems(word, language) for word in words]
         if len(typed_stems) == len(words):
             per_word = [list(dict.fromkeys([first, *rest])) for first, rest in zip(typed_stems, per_word, strict=True)]
