@@ -104,17 +104,25 @@ def _live_translation(page: Page, language: str, request: HttpRequest | None) ->
         return None
     if request is None:
         return _one_live_translation(page, locale_id)
+    known = request.__dict__.get("_translations_by_key", {})
+    if page.translation_key in known:
+        return known[page.translation_key].get(locale_id)
     preloaded = _preloaded_locales(request)
     if preloaded.get(locale_id) is not None:
         return preloaded[locale_id].get(page.translation_key)
-    # The default language (it holds every item) and a locale with many translations: the page's
-    # own translations, all languages in one query, once per request. Reading every English page
-    # to name one page's source took 3.5 s at 100,000 items.
+    # The default language (it holds every item) and a locale with many translations. Reading
+    # every English page to name one page's source took 3.5 s at 100,000 items.
+    return _translations(page, request).get(locale_id)
+
+
+def _translations(page: Page, request: HttpRequest) -> dict[int, Page]:
+    """Locale id -> the page's live, public translation: all languages in one query, once per
+    request."""
     known = request.__dict__.setdefault("_translations_by_key", {})
     if page.translation_key not in known:
         translations = Page.objects.live().public().filter(translation_key=page.translation_key)
         known[page.translation_key] = {translation.locale_id: translation for translation in translations}
-    return known[page.translation_key].get(locale_id)
+    return known[page.translation_key]
 
 
 def _preloaded_locales(request: HttpRequest) -> dict[int, dict[str, Page] | None]:
@@ -269,6 +277,10 @@ def language_versions(
     full_path = full_path or request.get_full_path()
     current = get_language_from_path(full_path) or settings.LANGUAGE_CODE
     own = _own_path(page, request) if page is not None else None
+    if own:
+        # The switcher names one page in every language: its translations in one query, not
+        # each small locale read whole (`_preloaded_locales`, for the listings' many links).
+        _translations(page, request)
     reader_path = in_language(own, current) if own else None
     versions = []
     for code in interface_languages():

@@ -121,7 +121,7 @@ def _people(page: KnowledgeItemPage) -> list:
         specific = page.specific
         if not isinstance(specific, CaseStudyPage):
             return []
-        people = [link.person for link in specific.authors.all().select_related("person")]
+        people = [link.person for link in specific.authors.all()]  # prefetched: `citation_relations`
     return people
 
 

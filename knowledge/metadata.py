@@ -123,7 +123,7 @@ def _json_ld_focus_area(area: FocusArea, library_url: str) -> dict:
 def _authors(page: KnowledgeItemPage) -> list[Author]:
     """Case-study authors when named; otherwise the partnership's institutions speak for the item."""
     if isinstance(page, CaseStudyPage):
-        people = [link.person for link in page.authors.select_related("person__institution")]
+        people = [link.person for link in page.authors.all()]  # prefetched by the page
         if people:
             return [
                 Author(
@@ -151,7 +151,7 @@ def _authors(page: KnowledgeItemPage) -> list[Author]:
 def _pdf_url(page: KnowledgeItemPage, request) -> str:
     if not isinstance(page, CaseStudyPage):
         return ""
-    for attachment in page.attachments.select_related("document__collection"):
+    for attachment in page.attachments.all():  # prefetched by the page
         document = attachment.document
         # A document in a restricted collection would answer a login page, not the PDF.
         if document.file_extension.lower() == "pdf" and not document.collection.get_view_restrictions().exists():

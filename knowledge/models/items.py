@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -155,14 +156,27 @@ class KnowledgeItemPage(ReaderLanguagePageMixin, RoutablePageMixin, Page):
                 self.countries = parent.specific.south_countries
 
     def get_context(self, request, *args, **kwargs):
+        if self.pk and not getattr(request, "is_preview", False):
+            # The header, the Cite panel and the meta tags each read these: once, here. A preview
+            # reads the draft's own relations, from memory.
+            prefetch_related_objects([self], *self.page_relations())
         context = super().get_context(request, *args, **kwargs)
         for add_to_context in hooks.get_hooks(ITEM_PAGE_CONTEXT_HOOK):
             context.update(add_to_context(self, request))
         return context
 
+    def citation_relations(self) -> list:
+        """The relations a citation of the item reads, as `prefetch_related_objects` lookups."""
+        return ["focus_areas"]
+
+    def page_relations(self) -> list:
+        """The relations the item's page shows (its citation's among them)."""
+        return [*self.citation_relations(), "countries", "tags"]
+
     @path("cite/<str:format>/", name="cite")
     def cite(self, request, format):
         """The item's citation: vancouver, apa, bibtex, ris or csl-json (knowledge/views.py answers it)."""
+        prefetch_related_objects([self], *self.citation_relations())
         for respond in hooks.get_hooks(ITEM_CITATION_HOOK):
             return respond(self, request, format)
         raise Http404("No citations on this site")
@@ -255,10 +269,19 @@ class CaseStudyPage(KnowledgeItemPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # One query for every author with their person and institution (a preview's unsaved
-        # authors come from memory, where select_related does nothing).
-        context["authors"] = self.authors.select_related("person__institution")
+        context["authors"] = self.authors.all()
         return context
+
+    def citation_relations(self) -> list:
+        authors = CaseStudyAuthor.objects.select_related("person__institution")
+        return [*super().citation_relations(), Prefetch("authors", queryset=authors)]
+
+    def page_relations(self) -> list:
+        return [
+            *super().page_relations(),
+            "outcomes",
+            Prefetch("attachments", queryset=CaseStudyAttachment.objects.select_related("document__collection")),
+        ]
 
     @property
     def licence_url(self) -> str:

@@ -247,3 +247,28 @@ def test_case_study_page_queries_do_not_grow_with_its_authors(client, library, q
         client.get(page.url)  # per-process caches (site root paths, each page's related items)
     assert queries_for(three.url) == queries_for(one.url)
     assert three.authors.first().person.name in client.get(three.url).content.decode()
+
+
+def test_a_case_study_page_reads_each_of_its_own_relations_once(client, partnership):
+    """The header, the Cite panel, the meta tags and the body all show the authors, attachments
+    and taxonomy: the page reads each once, not once per place that shows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pdf = Document.objects.create(title="Report", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="report.pdf"))
+    page = make_case_study(
+        partnership,
+        authors=[CaseStudyAuthor(person=PersonFactory(name="Awa Diallo"))],
+        attachments=[CaseStudyAttachment(document=pdf)],
+        tags=["audit"],
+    )
+    client.get(page.url)  # per-process caches
+    with CaptureQueriesContext(connection) as captured:
+        content = client.get(page.url).content.decode()
+    for table in ("knowledge_casestudyauthor", "knowledge_casestudyattachment", "taggit_tag"):
+        assert sum(f'FROM "{table}"' in query["sql"] for query in captured.captured_queries) == 1, table
+    tree = lxml_html.fromstring(content)
+    assert "Awa Diallo" in tree.xpath("string(//p[@class='authors'])")
+    assert meta(tree, "citation_author") == ["Awa Diallo"]
+    assert meta(tree, "citation_pdf_url")[0].endswith(".pdf")
+    assert "Diallo A." in tree.xpath("string(//*[contains(@class, 'cite')])")  # Vancouver
