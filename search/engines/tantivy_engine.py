@@ -812,6 +812,9 @@ class TantivyEngine(SearchEngine):
         # Equal scores come back in the order of the index's segments, which background merges
         # change: ties go to the newer id, so a page's related items stay the same.
         hits = searcher.search(query, limit=limit + MORE_LIKE_THIS_TIES).hits
+        if len(hits) > limit:  # only the hits that tie with the last one shown need their ids read
+            last = round(hits[limit - 1][0], 3)
+            hits = [(score, address) for score, address in hits if round(score, 3) >= last]
         ranked = sorted(
             ((round(score, 3), searcher.doc(address).get_first("id")) for score, address in hits), reverse=True
         )

@@ -86,3 +86,22 @@ def test_content_pages_render(client):
     assert "Who we are." in response.content.decode()
     # The navigation now links to it.
     assert 'href="/about/"' in client.get("/").content.decode()
+
+
+def test_the_navigation_follows_what_is_published_after_it_was_shown(client, library):
+    assert 'href="/about/"' not in client.get("/").content.decode()  # the navigation, now kept
+    about = publish(home_page(), StandardPage(title="About the Hub", slug="about", introduction="Who we are."))
+    assert 'href="/about/"' in client.get("/").content.decode()
+    assert 'href="/fr/about/"' in client.get("/fr/").content.decode()  # each language's own
+    about.unpublish()
+    assert 'href="/about/"' not in client.get("/").content.decode()
+
+
+def test_every_page_title_names_the_site(client, library):
+    from wagtail.models import Site
+
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Hub of Partnerships"
+    site.save()
+    assert re.search(r"<title>[^<]* · Hub of Partnerships</title>", client.get("/").content.decode())
+    assert re.search(r"<title>[^<]* · Hub of Partnerships</title>", client.get("/search/").content.decode())
