@@ -49,7 +49,7 @@ def originals(items: QuerySet[KnowledgeItemPage]) -> QuerySet[KnowledgeItemPage]
 
 
 def with_card_data(items: QuerySet[KnowledgeItemPage]) -> QuerySet[KnowledgeItemPage]:
-    return items.select_related("partnership", "image", "content_type").prefetch_related(
+    return items.select_related("image", "content_type").prefetch_related(
         Prefetch("focus_areas", queryset=FocusArea.objects.order_by("sort_order")),
         Prefetch("countries", queryset=Country.objects.order_by("name")),
     )

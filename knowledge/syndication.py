@@ -15,7 +15,7 @@ from django.urls import reverse
 from config.absolute_urls import absolute_url
 from config.languages import page_path_in
 
-from .models import CaseStudyAuthor, CaseStudyPage, KnowledgeItemPage
+from .models import CaseStudyAuthor, CaseStudyPage, KnowledgeItemPage, PartnershipPage
 
 
 def permanent_path(page_id: int) -> str:
@@ -43,9 +43,9 @@ class ItemDescription:
 def describe_items(
     request: HttpRequest, pages: Iterable[KnowledgeItemPage], reader: str | None = None
 ) -> list[ItemDescription]:
-    """Describe pages from `selectors.published_items()` (focus areas, countries and partnership
-    prefetched). With `reader` (an interface language), each links to where that reader reads it:
-    its translation, else the page under the reader's prefix."""
+    """Describe pages from `selectors.published_items()` (focus areas and countries prefetched).
+    With `reader` (an interface language), each links to where that reader reads it: its
+    translation, else the page under the reader's prefix."""
     pages = list(pages)
     ids = [page.pk for page in pages]
     authors: dict[int, list[str]] = defaultdict(list)
@@ -56,11 +56,14 @@ def describe_items(
     ):
         authors[page_id].append(name)
     licences = dict(CaseStudyPage.objects.filter(pk__in=ids).values_list("pk", "licence"))
+    # An item with no named authors is credited to its partnership.
+    partnerships = {page.partnership_id for page in pages if page.partnership_id}
+    partnership_titles = dict(PartnershipPage.objects.filter(pk__in=partnerships).values_list("pk", "title"))
     labels = dict(CaseStudyPage.Licence.choices)
     described = []
     for page in pages:
         licence = licences.get(page.pk, "")
-        fallback = [page.partnership.title] if page.partnership_id else []
+        fallback = [partnership_titles[page.partnership_id]] if page.partnership_id in partnership_titles else []
         described.append(
             ItemDescription(
                 page=page,
