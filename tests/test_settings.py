@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-UNSET = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "ELASTICSEARCH_URL")
+UNSET = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "ELASTICSEARCH_URL",
+)
 STRONG_KEY = "k3Y-" + "x7Qz9!vB2#nM5$pL8&rT1*wE4^yU6(iO0)aS3_dF" * 2
 
 
@@ -92,3 +99,19 @@ def test_dev_superuser_command_refuses_when_debug_is_off():
 
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("ensure_dev_superuser")
+
+
+KEPT = (
+    "import django, json; django.setup(); from django.conf import settings; "
+    "d = settings.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+)
+
+
+@pytest.mark.parametrize(("env", "kept"), [({}, [600, True]), ({"DATABASE_CONN_MAX_AGE": "0"}, [0, True])])
+def test_a_served_site_keeps_its_database_connections_unless_told_not_to(tmp_path, env, kept):
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = run_python(KEPT, SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="hub.example.org", DATABASE_URL=database, **env)
+    assert json.loads(result.stdout) == kept, result.stderr
+    # Development's runserver starts a thread per request: nothing to keep there.
+    result = run_python(KEPT, DJANGO_SETTINGS_MODULE="config.settings.dev", DATABASE_URL=database)
+    assert json.loads(result.stdout)[0] == 0, result.stderr

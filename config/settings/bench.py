@@ -4,7 +4,7 @@ served over plain HTTP on 127.0.0.1. Set DATABASE_URL to the benchmark's own fil
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, RATE_LIMITS
+from .base import DATABASES, RATE_LIMITS, keep_connections_open
 from .env import env_str
 
 DEBUG = False
@@ -18,6 +18,7 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1"
 if not env_str("DATABASE_URL"):
     raise RuntimeError("The benchmark needs DATABASE_URL: its own database, never the site's.")
 assert DATABASES["default"]  # noqa: S101 (parsed from DATABASE_URL by base)
+keep_connections_open(DATABASES["default"])  # as production serves
 # The benchmark measures the tantivy engine. Each database file has its index beside it
 # (`run.sqlite3.search-index`, a corpus build's own scratch index), so a corpus building in the
 # background never shares an index, or its one writer, with a run.

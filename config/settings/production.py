@@ -7,10 +7,11 @@ and sign-in throttling (docs/SECURITY.md), EMAIL_URL-style EMAIL_* settings. See
 """
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, STORAGES
+from .base import DATABASES, MIDDLEWARE, STORAGES, keep_connections_open
 from .env import env_bool, env_int, env_list, env_required, env_str
 
 DEBUG = False
+keep_connections_open(DATABASES["default"])
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 SECRET_KEY = env_required("SECRET_KEY", "production needs a long random secret key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
