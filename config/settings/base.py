@@ -111,7 +111,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 
-
 def keep_connections_open(database: dict) -> None:
     """For a served site (production, the benchmark): each server thread keeps its connection,
     as opening one took about 1 ms a request, a tenth of a search; a health check replaces one

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from config.long_lived import freeze_what_is_loaded
 from knowledge.corpus.loader import PUBLISHED_ITEMS
 from knowledge.models import CaseStudyPage, FocusArea, KnowledgeItemPage, PartnershipPage
 from search.benchmark import corpus_cache, engine_bench, fts5_floor
@@ -118,6 +119,7 @@ class Command(BaseCommand):
         report.rebuild = (count_documents(), seconds, index_bytes(Path(settings.SEARCH_INDEX_DIR)))
 
         self.stdout.write("Timing searches, autocomplete and pages…")
+        freeze_what_is_loaded()  # as a served process does (config/wsgi.py)
         timer = RequestTimer(repeats)
         queries = search_queries()
         api = timer.time_urls("search API `/api/search/`", [url_with("/api/search/", p) for _, p in queries])
