@@ -95,11 +95,12 @@ def _alternation(tokens) -> str:
     return "|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True))
 
 
-def _pattern(text: str, language: str, marks: Marks) -> re.Pattern | None:
-    """One pattern for everything to mark in this text: matched words, whole tokens only, and
-    each phrase's words in order with only spaces or punctuation between them."""
+def _pattern(text: str, language: str, marks: Marks, distinct: set[str] | None = None) -> re.Pattern | None:
+    """One pattern for everything to mark in this text (whose distinct tokens are `distinct`, when
+    already read): matched words, whole tokens only, and each phrase's words in order with only
+    spaces or punctuation between them."""
     parts = []
-    distinct = set(TOKEN.findall(text))
+    distinct = set(TOKEN.findall(text)) if distinct is None else distinct
     words = _tokens_as_written(distinct, marks.words, language, marks.stems)
     if words:
         parts.append(rf"(?:{_alternation(words)})")
@@ -147,15 +148,19 @@ def _window(sentence: str, first_match: int) -> str:
 def highlight(text: str, language: str, marks: Marks) -> list[str]:
     """Up to two passages with the most matched words, in reading order, safe to render as HTML."""
     if len(text) > WINDOW:
-        start = text[: text.rfind(" ", 0, WINDOW) + 1 or WINDOW]
-        passages = _passages(start, language, marks)
-        if passages:
-            return passages
+        cut = text.rfind(" ", 0, WINDOW) + 1
+        if cut:  # the window ends at a space: no token runs across its end
+            start = set(TOKEN.findall(text, 0, cut))
+            passages = _passages(text[:cut], language, marks, start)
+            if passages:
+                return passages
+            # Most texts that reach here hold nothing to mark: the rest's tokens are read once.
+            return _passages(text, language, marks, start | set(TOKEN.findall(text, cut)))
     return _passages(text, language, marks)
 
 
-def _passages(text: str, language: str, marks: Marks) -> list[str]:
-    pattern = _pattern(text, language, marks)
+def _passages(text: str, language: str, marks: Marks, distinct: set[str] | None = None) -> list[str]:
+    pattern = _pattern(text, language, marks, distinct)
     if pattern is None:
         return []
     # The matches over the whole text at once, then the sentences that hold them: most sentences

@@ -43,3 +43,14 @@ def test_a_phrase_matched_stemmed_is_marked_in_its_inflected_form_and_only_there
     text = "Les ruptures de stock ont cessé. Le stock de gants suffit."
     marks = Marks(phrases={("rupture", "de", "stock")}, stemmed_phrases={("fr", ("ruptur", "de", "stock"))})
     assert highlight(text, "fr", marks) == ["Les <mark>ruptures de stock</mark> ont cessé."]
+
+
+def test_a_long_text_shows_its_first_characters_passages_else_the_rest_s():
+    from search.engines.highlight import WINDOW
+
+    filler = "Staff met every week to review the wards. " * (WINDOW // 40 + 10)
+    late = filler + "The laboratory opened in 2019."
+    assert highlight(late, "en", Marks(words={"laboratory"})) == ["The <mark>laboratory</mark> opened in 2019."]
+    early = "The laboratory opened in 2019. " + late
+    assert highlight(early, "en", Marks(words={"laboratory"})) == ["The <mark>laboratory</mark> opened in 2019."]
+    assert highlight(filler, "en", Marks(words={"laboratory"})) == []
