@@ -272,3 +272,13 @@ def test_a_case_study_page_reads_each_of_its_own_relations_once(client, partners
     assert meta(tree, "citation_author") == ["Awa Diallo"]
     assert meta(tree, "citation_pdf_url")[0].endswith(".pdf")
     assert "Diallo A." in tree.xpath("string(//*[contains(@class, 'cite')])")  # Vancouver
+
+
+def test_the_preview_of_an_item_shows_the_draft_s_authors_not_the_published_ones(partnership):
+    page = make_case_study(partnership, authors=[CaseStudyAuthor(person=PersonFactory(name="Awa Diallo"))])
+    page.authors = [CaseStudyAuthor(person=PersonFactory(name="Kofi Mensah"))]
+    response = page.make_preview_request()
+    response.render()
+    tree = lxml_html.fromstring(response.content.decode())
+    assert "Kofi Mensah" in tree.xpath("string(//p[@class='authors'])")
+    assert meta(tree, "citation_author") == ["Kofi Mensah"]
