@@ -267,11 +267,6 @@ class CaseStudyPage(KnowledgeItemPage):
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The work cannot end before it started.")})
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["authors"] = self.authors.all()
-        return context
-
     def citation_relations(self) -> list:
         authors = CaseStudyAuthor.objects.select_related("person__institution")
         return [*super().citation_relations(), Prefetch("authors", queryset=authors)]
