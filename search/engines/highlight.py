@@ -19,8 +19,9 @@ PASSAGE_LENGTH = 220
 # Passages come from the first characters of a long text when they match there: the whole of a
 # 3,000-word item costs ten times as much to scan, for each of a page's hits.
 WINDOW = 6000
-# Distinct tokens (as written) whose analysis each language keeps: a few MiB at most.
-TOKEN_CACHE = 100_000
+# Distinct chunks of text between spaces (as written) whose tokens each language keeps analysed:
+# a few tens of MiB at most.
+CHUNK_CACHE = 200_000
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Marks:
     # Phrases matched stemmed, by language (`fr`, (`ruptur`, `de`, `stock`)): marked in an item of
     # that language where its words stem to them (`ruptures de stock`).
     stemmed_phrases: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+    # The search's patterns, by language and `WrittenForms.version`: its hits share them.
+    patterns: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.words or self.phrases or self.stemmed_phrases)
@@ -42,95 +45,121 @@ class Marks:
 
 class WrittenForms:
     """The tokens met in items' text, as written, by what the index reads them as (folded, and
-    stemmed in one language after American spelling, as the stemmed fields are indexed). Words
-    repeat from item to item and search to search: each is analysed once per process, and the
-    tokens of a text that match a search are found by set intersections, not token by token."""
+    stemmed in one language after American spelling, as the stemmed fields are indexed). A text
+    is read through its distinct chunks between spaces: words repeat from item to item and
+    search to search, so most chunks are known, and only new ones are cut into tokens and
+    analysed, once per process. A search's pattern then holds every known token that matches
+    it: one a text does not hold cannot match there, as matches are whole tokens."""
 
-    def __init__(self, language: str, limit: int = TOKEN_CACHE):
+    def __init__(self, language: str, limit: int = CHUNK_CACHE):
         self.language, self.limit = language, limit
+        self.chunks: set[str] = set()
         self.known: set[str] = set()
         self.by_word: dict[str, set[str]] = defaultdict(set)
         self.by_stem: dict[str, set[str]] = defaultdict(set)
+        self.version = 0  # changes whenever tokens are learned: patterns built before may lack them
         self.lock = threading.Lock()  # web processes search from several threads
 
-    def _learn(self, tokens: set[str]) -> None:
-        new = tokens - self.known
+    def _learn(self, text: str) -> None:
+        new = set(text.split()) - self.chunks
         if not new:
             return
-        if len(self.known) + len(new) > self.limit:  # a memory bound, not an eviction policy
-            self.known.clear(), self.by_word.clear(), self.by_stem.clear()
-        words = [fold(token) for token in new]
+        if len(self.chunks) + len(new) > self.limit:  # a memory bound, not an eviction policy
+            self.chunks.clear(), self.known.clear(), self.by_word.clear(), self.by_stem.clear()
+        # No token holds a space: the new chunks, joined, hold exactly their tokens.
+        tokens = set(TOKEN.findall(" ".join(new))) - self.known
+        self.chunks |= new
+        if not tokens:
+            return
+        words = [fold(token) for token in tokens]
         # Each folded token is one word: rewritten without splitting it again (`american`).
         american = [american_word(word) for word in words]
-        for token, word, stem in zip(new, words, stems(american, self.language), strict=True):
+        for token, word, stem in zip(tokens, words, stems(american, self.language), strict=True):
             self.by_word[word].add(token)
             self.by_stem[stem].add(token)
-        self.known |= new
+        self.known |= tokens
+        self.version += 1
 
-    def matching(self, tokens: set[str], words: set[str], word_stems: set[str]) -> dict[str, str]:
-        """Of these tokens, those that fold to one of `words` or stem to one of `word_stems`:
-        token -> that word (or stem; the word wins)."""
+    def _matching(self, words: set[str], word_stems: set[str]) -> dict[str, str]:
+        """Every known token that folds to one of `words` or stems to one of `word_stems`: token
+        -> that word (or stem; the word wins)."""
         found = {}
-        with self.lock:
-            self._learn(tokens)
-            for stem in word_stems:
-                if stem in self.by_stem:
-                    found.update(dict.fromkeys(tokens & self.by_stem[stem], stem))
-            for word in words:
-                if word in self.by_word:
-                    found.update(dict.fromkeys(tokens & self.by_word[word], word))
+        for stem in word_stems:
+            found.update(dict.fromkeys(self.by_stem.get(stem, ()), stem))
+        for word in words:
+            found.update(dict.fromkeys(self.by_word.get(word, ()), word))
         return found
+
+    def pattern(self, text: str, marks: Marks) -> re.Pattern | None:
+        """What to mark, for a text of this language (its tokens learned first)."""
+        with self.lock:
+            self._learn(text)
+            key = (self.language, self.version)
+            if key not in marks.patterns:
+                words = self._matching(marks.words, marks.stems)
+                stemmed = {phrase for in_language, phrase in marks.stemmed_phrases if in_language == self.language}
+                phrase_words = {word for phrase in marks.phrases for word in phrase}
+                phrase_stems = {stem for phrase in stemmed for stem in phrase}
+                written = self._matching(phrase_words, phrase_stems) if phrase_words or phrase_stems else {}
+                marks.patterns[key] = _compiled(words, written, sorted(marks.phrases | stemmed, key=len, reverse=True))
+            return marks.patterns[key]
 
 
 _FORMS = {language: WrittenForms(language) for language in LANGUAGES}
 
 
-def _tokens_as_written(distinct: set[str], wanted: set[str], language: str, word_stems: set[str]) -> dict[str, str]:
-    """Of the text's distinct tokens, as written, those that fold (or stem) to a wanted word:
-    token -> the word."""
-    return _FORMS.get(language, _FORMS[DEFAULT_LANGUAGE]).matching(distinct, wanted, word_stems)
+def _longest_first(tokens) -> list[str]:
+    return [re.escape(token) for token in sorted(tokens, key=len, reverse=True)]
 
 
-def _alternation(tokens) -> str:
-    return "|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True))
-
-
-def _pattern(text: str, language: str, marks: Marks, distinct: set[str] | None = None) -> re.Pattern | None:
-    """One pattern for everything to mark in this text (whose distinct tokens are `distinct`, when
-    already read): matched words, whole tokens only, and each phrase's words in order with only
-    spaces or punctuation between them."""
-    parts = []
-    distinct = set(TOKEN.findall(text)) if distinct is None else distinct
-    words = _tokens_as_written(distinct, marks.words, language, marks.stems)
-    if words:
-        parts.append(rf"(?:{_alternation(words)})")
-    stemmed = {phrase for in_language, phrase in marks.stemmed_phrases if in_language == language}
-    phrase_words = {word for phrase in marks.phrases for word in phrase}
-    phrase_stems = {stem for phrase in stemmed for stem in phrase}
-    if phrase_words or phrase_stems:
-        # A phrase's words as written; a phrase matched stemmed, its words' stems in the item's language.
-        written = _tokens_as_written(distinct, phrase_words, language, phrase_stems)
-        for phrase in sorted(marks.phrases | stemmed, key=len, reverse=True):
-            forms = [[token for token, word in written.items() if word == part] for part in phrase]
-            if all(forms):
-                parts.append(r"[\W_]+".join(f"(?:{_alternation(tokens)})" for tokens in forms))
-    if not parts:
+def _compiled(words: dict[str, str], written: dict[str, str], phrases: list[tuple[str, ...]]) -> re.Pattern | None:
+    """One pattern for everything to mark: matched words, and each phrase's words in order with
+    only spaces or punctuation between them; whole tokens only, the words first (as before).
+    Each alternative starts with a letter, so the regular expression engine skips to the places
+    where one may start instead of trying every character: where a match starts inside a token
+    is checked after (`_found`), not looked behind for at every character."""
+    alternatives = _longest_first(words)
+    for phrase in phrases:
+        forms = [[token for token, word in written.items() if word == part] for part in phrase]
+        if all(forms):
+            rest = "".join(rf"[\W_]+(?:{'|'.join(_longest_first(tokens))})" for tokens in forms[1:])
+            alternatives += [f"{first}{rest}" for first in _longest_first(forms[0])]
+    if not alternatives:
         return None
-    return re.compile(rf"(?<![^\W_])(?:{'|'.join(parts)})(?![^\W_])")
+    return re.compile(rf"(?:{'|'.join(alternatives)})(?![^\W_])")
+
+
+def _pattern(text: str, language: str, marks: Marks) -> re.Pattern | None:
+    return _FORMS.get(language, _FORMS[DEFAULT_LANGUAGE]).pattern(text, marks)
+
+
+def _found(pattern: re.Pattern, text: str, first_only: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each match that starts a token."""
+    found, position = [], 0
+    while (match := pattern.search(text, position)) is not None:
+        start = match.start()
+        if start and text[start - 1].isalnum():  # `[^\W_]`: inside a token, look on from the next character
+            position = start + 1
+            continue
+        found.append((start, match.end(), match.group(0)))
+        if first_only:
+            break
+        position = match.end()
+    return found
 
 
 def matches(text: str, language: str, marks: Marks) -> bool:
     """Whether the text holds something the search matched (a word, a stem, a whole phrase)."""
     pattern = _pattern(text, language, marks)
-    return pattern is not None and pattern.search(text) is not None
+    return pattern is not None and bool(_found(pattern, text, first_only=True))
 
 
 def _mark(passage: str, pattern: re.Pattern) -> str:
     out, position = [], 0
-    for match in pattern.finditer(passage):
-        out.append(escape(passage[position : match.start()]))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
+    for start, end, written in _found(pattern, passage):
+        out.append(escape(passage[position:start]))
+        out.append(f"<mark>{escape(written)}</mark>")
+        position = end
     out.append(escape(passage[position:]))
     return "".join(out)
 
@@ -150,25 +179,27 @@ def highlight(text: str, language: str, marks: Marks) -> list[str]:
     if len(text) > WINDOW:
         cut = text.rfind(" ", 0, WINDOW) + 1
         if cut:  # the window ends at a space: no token runs across its end
-            start = set(TOKEN.findall(text, 0, cut))
-            passages = _passages(text[:cut], language, marks, start)
+            passages = _passages(text[:cut], _pattern(text[:cut], language, marks))
             if passages:
                 return passages
-            # Most texts that reach here hold nothing to mark: the rest's tokens are read once.
-            return _passages(text, language, marks, start | set(TOKEN.findall(text, cut)))
-    return _passages(text, language, marks)
+            # Most texts that reach here hold nothing to mark: the rest's chunks are read once.
+            return _passages(text, _pattern(text[cut:], language, marks))
+    return _passages(text, _pattern(text, language, marks))
 
 
-def _passages(text: str, language: str, marks: Marks, distinct: set[str] | None = None) -> list[str]:
-    pattern = _pattern(text, language, marks, distinct)
+def _passages(text: str, pattern: re.Pattern | None) -> list[str]:
     if pattern is None:
         return []
-    # The matches over the whole text at once, then the sentences that hold them: most sentences
-    # of a long item hold none.
-    matches = [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    # The matches over the whole text at once, then the sentences that hold them, up to the last
+    # match: most sentences of a long item hold none.
+    matches = _found(pattern, text)
     if not matches:
         return []
-    sentences = [(m.start(), m.end()) for m in SENTENCE.finditer(text)]
+    sentences = []
+    for sentence in SENTENCE.finditer(text):
+        if sentence.start() > matches[-1][0]:
+            break
+        sentences.append(sentence.span())
     starts = [start for start, _end in sentences]
     in_sentence: dict[int, list[tuple[int, str]]] = {}
     for start, end, written in matches:

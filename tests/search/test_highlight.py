@@ -54,3 +54,13 @@ def test_a_long_text_shows_its_first_characters_passages_else_the_rest_s():
     early = "The laboratory opened in 2019. " + late
     assert highlight(early, "en", Marks(words={"laboratory"})) == ["The <mark>laboratory</mark> opened in 2019."]
     assert highlight(filler, "en", Marks(words={"laboratory"})) == []
+
+
+def test_a_word_is_marked_only_where_it_is_a_whole_token():
+    # Once `care` is known as a word of some item, `Healthcare` still holds no `care` to mark, nor
+    # the phrase `care nurse`; the `nurse` after it is marked all the same.
+    phrase = Marks(phrases={("care", "nurse")})
+    assert highlight("Home care nurse rounds.", "en", phrase) == ["Home <mark>care nurse</mark> rounds."]
+    assert highlight("Healthcare nurse rounds.", "en", phrase) == []
+    marks = Marks(words={"nurse"}, phrases={("care", "nurse")})
+    assert highlight("Healthcare nurse rounds.", "en", marks) == ["Healthcare <mark>nurse</mark> rounds."]
