@@ -69,6 +69,11 @@ AUTOCOMPLETE_MIN_PREFIX = 2
 # A joined word is tried as two words of three letters or more, at most two ways.
 MIN_COMPOUND_PART = 3
 MAX_SPLITS = 2
+# Each language's stemmed fields, named, with their boosts.
+STEMMED_BY_LANGUAGE = {
+    language: [(stemmed_field(name, language), boost) for name, boost in STEMMED_FIELDS.items()]
+    for language in LANGUAGES
+}
 # How much more proximity (search/schema.py PROXIMITY_SLOP) weighs than the field's own boost.
 PROXIMITY = 1.0
 REBUILD_PROGRESS_EVERY = 100
@@ -234,23 +239,36 @@ def _terms(field: str) -> dict:
     return {"terms": {"field": field, "size": FACET_SIZE}}
 
 
-def _counted(counting: list[tuple[list[str], Future]]) -> tuple[int, dict[str, list[FacetCount]]]:
+def _facet_counts(searcher: tantivy.Searcher, combined: Query, facets: list[str], matched: bool) -> tuple[int, dict]:
+    """One aggregation of `_count_facets`, read on the pool's thread: its buckets are turned into
+    counts there, mostly while the page's own pass holds the searching thread in tantivy. How
+    many items match (when `matched`, else 0), and these facets' counts."""
+    aggregations = {facet: _terms(FACET_FIELDS[facet]) for facet in facets}
+    if matched:
+        aggregations[MATCHED] = {"value_count": {"field": "date_order"}}  # one value per item
+    answer = searcher.aggregate(combined, aggregations)
+    total = int(answer[MATCHED]["value"] or 0) if matched else 0
+    counts = {}
+    for facet in facets:
+        found: Counter = Counter()
+        for bucket in answer.get(facet, {}).get("buckets", []):
+            if FACET_FIELDS[facet] in SET_FIELDS:  # a set of values: each of them counts the items
+                for value in bucket["key"].split(SET_SEPARATOR):
+                    found[value] += bucket["doc_count"]
+            else:
+                found[str(bucket["key"])] += bucket["doc_count"]
+        ordered = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))
+        counts[facet] = [FacetCount(value, count) for value, count in ordered[:FACET_SIZE] if count]
+    return total, counts
+
+
+def _counted(counting: list[Future]) -> tuple[int, dict[str, list[FacetCount]]]:
     """How many items match, and each facet's counts, from the aggregations `_count_facets` asked for."""
     total, counts = 0, {}
-    for facets, future in counting:
-        answer = future.result()
-        if MATCHED in answer:
-            total = int(answer[MATCHED]["value"] or 0)
-        for facet in facets:
-            found: Counter = Counter()
-            for bucket in answer.get(facet, {}).get("buckets", []):
-                if FACET_FIELDS[facet] in SET_FIELDS:  # a set of values: each of them counts the items
-                    for value in bucket["key"].split(SET_SEPARATOR):
-                        found[value] += bucket["doc_count"]
-                else:
-                    found[str(bucket["key"])] += bucket["doc_count"]
-            ordered = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))
-            counts[facet] = [FacetCount(value, count) for value, count in ordered[:FACET_SIZE] if count]
+    for future in counting:
+        matched, found = future.result()
+        total += matched
+        counts |= found
     return total, counts
 
 
@@ -355,13 +373,9 @@ class TantivyEngine(SearchEngine):
                 [*self.analysers.american_stems(typed, language), *vocabulary.stems(word, language)]
             ):
                 parts += [
-                    Part(
-                        self._term(stemmed_field(name, language), stem, boost * weight),
-                        False,
-                        key=(stemmed_field(name, language), stem),
-                    )
-                    for name, boost in STEMMED_FIELDS.items()
-                    if vocabulary.has(stemmed_field(name, language), stem)
+                    Part(self._term(name, stem, boost * weight), False, key=(name, stem))
+                    for name, boost in STEMMED_BY_LANGUAGE[language]
+                    if vocabulary.has(name, stem)
                 ]
         out.words.add(word)
         out.stems |= stems_in_every_language(american(word))
@@ -746,23 +760,17 @@ class TantivyEngine(SearchEngine):
             matched_in=[] if highlights or not marks else _matched_elsewhere(values, language, marks),
         )
 
-    def _count_facets(
-        self, searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Query]
-    ) -> list[tuple[list[str], Future]]:
+    def _count_facets(self, searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Query]) -> list[Future]:
         """Each facet counts the matches under every filter but its own: the facets without a
         filter in one aggregation, which also counts the matches, and each filtered facet in one
         of its own; each aggregation on a thread of the pool."""
         groups: list[tuple[str | None, list[str]]] = [(None, [f for f in COUNTED_FACETS if f not in filters])]
         groups += [(facet, [facet]) for facet in COUNTED_FACETS if facet in filters]
         pool = self._pool()
-        counting = []
-        for leave_out, facets in groups:
-            aggregations = {facet: _terms(FACET_FIELDS[facet]) for facet in facets}
-            if leave_out is None:
-                aggregations[MATCHED] = {"value_count": {"field": "date_order"}}  # one value per item
-            combined = self._combined(text, filters, leave_out)
-            counting.append((facets, pool.submit(searcher.aggregate, combined, aggregations)))
-        return counting
+        return [
+            pool.submit(_facet_counts, searcher, self._combined(text, filters, leave_out), facets, leave_out is None)
+            for leave_out, facets in groups
+        ]
 
     def _pool(self) -> ThreadPoolExecutor:
         # Made in the process that searches: a pool's threads do not survive a fork (gunicorn).
