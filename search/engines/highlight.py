@@ -20,8 +20,8 @@ PASSAGE_LENGTH = 220
 # 3,000-word item costs ten times as much to scan, for each of a page's hits.
 WINDOW = 6000
 # Distinct chunks of text between spaces (as written) whose tokens each language keeps analysed:
-# a few tens of MiB at most.
-CHUNK_CACHE = 200_000
+# at most about 60 MiB a language, where every chunk is a new word (a real library's words repeat).
+CHUNK_CACHE = 100_000
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,9 @@ class WrittenForms:
         self.language, self.limit = language, limit
         self.chunks: set[str] = set()
         self.known: set[str] = set()
-        self.by_word: dict[str, set[str]] = defaultdict(set)
-        self.by_stem: dict[str, set[str]] = defaultdict(set)
+        # Lists, not sets: a token is learned once, and most words have one or two written forms.
+        self.by_word: dict[str, list[str]] = defaultdict(list)
+        self.by_stem: dict[str, list[str]] = defaultdict(list)
         self.version = 0  # changes whenever tokens are learned: patterns built before may lack them
         self.lock = threading.Lock()  # web processes search from several threads
 
@@ -75,8 +76,8 @@ class WrittenForms:
         # Each folded token is one word: rewritten without splitting it again (`american`).
         american = [american_word(word) for word in words]
         for token, word, stem in zip(tokens, words, stems(american, self.language), strict=True):
-            self.by_word[word].add(token)
-            self.by_stem[stem].add(token)
+            self.by_word[word].append(token)
+            self.by_stem[stem].append(token)
         self.known |= tokens
         self.version += 1
 

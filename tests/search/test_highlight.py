@@ -64,3 +64,16 @@ def test_a_word_is_marked_only_where_it_is_a_whole_token():
     assert highlight("Healthcare nurse rounds.", "en", phrase) == []
     marks = Marks(words={"nurse"}, phrases={("care", "nurse")})
     assert highlight("Healthcare nurse rounds.", "en", marks) == ["Healthcare <mark>nurse</mark> rounds."]
+
+
+def test_written_forms_stay_within_their_bound_and_still_mark_the_text_at_hand():
+    from search.engines.highlight import WrittenForms, _found
+
+    forms = WrittenForms("en", limit=4)
+    forms.pattern("Nurses met. Wards opened.", Marks(words={"nurses"}))
+    assert len(forms.chunks) == 4
+    # Four chunks more than the bound allows: what was learned is forgotten, this text is learned.
+    text = "Laboratory staff trained nurses."
+    pattern = forms.pattern(text, Marks(words={"nurses"}, stems={"laboratori"}))
+    assert forms.chunks == set(text.split())
+    assert [found for _start, _end, found in _found(pattern, text)] == ["Laboratory", "nurses"]
