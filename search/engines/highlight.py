@@ -114,11 +114,11 @@ def _longest_first(tokens) -> list[str]:
 
 
 def _compiled(words: dict[str, str], written: dict[str, str], phrases: list[tuple[str, ...]]) -> re.Pattern | None:
-    """One pattern for everything to mark: matched words, and each phrase's words in order with
-    only spaces or punctuation between them; whole tokens only, the words first (as before).
-    Each alternative starts with a letter, so the regular expression engine skips to the places
-    where one may start instead of trying every character: where a match starts inside a token
-    is checked after (`_found`), not looked behind for at every character."""
+    """One pattern for everything to mark: matched words, then each phrase's words in order with
+    only spaces or punctuation between them; whole tokens only. Each alternative starts with a
+    token's first character, so the regular expression engine skips to the places where one may
+    start instead of trying every character: whether a match starts inside a token is checked
+    after (`_found`), not looked behind for at every character."""
     alternatives = _longest_first(words)
     for phrase in phrases:
         forms = [[token for token, word in written.items() if word == part] for part in phrase]
