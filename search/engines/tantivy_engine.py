@@ -35,6 +35,7 @@ from .tantivy_schema import (
     ACCENTED,
     FOLDED_FIELDS,
     FORM_SEPARATOR,
+    HIDDEN_FROM,
     JOINED,
     LANGUAGES,
     PAIRED_FIELDS,
@@ -80,6 +81,13 @@ REBUILD_PROGRESS_EVERY = 100
 # Threads a process runs a search's passes on (the page, each group of facet counts): tantivy
 # releases the GIL while it matches, so they share the cores instead of queueing on one.
 SEARCH_THREADS = min(4, os.cpu_count() or 1)
+
+
+class Condition(NamedTuple):
+    """A filter: what an item must match, or (`Occur.MustNot`) must not."""
+
+    query: Query
+    occur: Occur = Occur.Must
 
 
 @dataclass
@@ -272,7 +280,9 @@ def _counted(counting: list[Future]) -> tuple[int, dict[str, list[FacetCount]]]:
     return total, counts
 
 
-def _scored(searcher: tantivy.Searcher, text: TextQuery, filters: dict[str, Query], offset: int, limit: int) -> list:
+def _scored(
+    searcher: tantivy.Searcher, text: TextQuery, filters: dict[str, Condition], offset: int, limit: int
+) -> list:
     """(score, address) hits `offset` to `offset + limit` of the text's matches under the filters:
     those matching every clause first (their scores raised by EVERY_WORD_BONUS, as Elasticsearch's
     are), then the others. Most pages hold only the first tier, read from the conjunction alone."""
@@ -544,24 +554,33 @@ class TantivyEngine(SearchEngine):
             out.rescored += [part.query for part in parts if part.covered and part.phrase]
         return Query.boolean_query([(Occur.Should, part.query) for part in parts if not (part.covered and part.phrase)])
 
-    def _filters(self, query: SearchQuery) -> dict[str, Query]:
+    def _filters(self, query: SearchQuery) -> dict[str, Condition]:
         """What each active facet filter allows: values of one facet OR-ed."""
         filters = {}
         for facet in FACETS:
             values = query.chosen(facet)
-            if values:
+            if facet == "reader" and values:
+                filters[facet] = self._shown_to(values)
+            elif values:
                 name = FACET_FIELDS[facet]
                 if facet == "year":
-                    filters[facet] = Query.term_set_query(self.schema, name, [int(v) for v in values])
+                    filters[facet] = Condition(Query.term_set_query(self.schema, name, [int(v) for v in values]))
                 else:
-                    filters[facet] = Query.term_set_query(self.schema, name, [str(v) for v in values])
+                    filters[facet] = Condition(Query.term_set_query(self.schema, name, [str(v) for v in values]))
         if query.year_from or query.year_to:
             # The range belongs to the year facet: its counts show the other years too.
             years = Query.range_query(self.schema, "year", tantivy.FieldType.Integer, query.year_from, query.year_to)
-            filters["year"] = Query.boolean_query(
-                [(Occur.Must, years)] + ([(Occur.Must, filters["year"])] if "year" in filters else [])
+            filters["year"] = Condition(
+                Query.boolean_query(
+                    [(Occur.Must, years)] + ([(Occur.Must, filters["year"].query)] if "year" in filters else [])
+                )
             )
         return filters
+
+    def _shown_to(self, readers) -> Condition:
+        """The versions shown to any of these readers: not hidden from all of them (`HIDDEN_FROM`)."""
+        hidden = [(Occur.Must, self._term(HIDDEN_FROM, str(reader))) for reader in readers]
+        return Condition(hidden[0][1] if len(hidden) == 1 else Query.boolean_query(hidden), Occur.MustNot)
 
     @staticmethod
     def _text(clauses: list[ClauseQuery], minimum: int | None) -> TextQuery | None:
@@ -591,10 +610,12 @@ class TantivyEngine(SearchEngine):
         return TextQuery(scored, matching, every, rescored)
 
     @staticmethod
-    def _combined(text: Query | None, filters: dict[str, Query], leave_out: str | None = None) -> Query:
+    def _combined(text: Query | None, filters: dict[str, Condition], leave_out: str | None = None) -> Query:
         parts = [(Occur.Must, text)] if text is not None else []
-        parts += [(Occur.Must, condition) for name, condition in filters.items() if name != leave_out]
-        return Query.boolean_query(parts) if parts else Query.all_query()
+        parts += [(condition.occur, condition.query) for name, condition in filters.items() if name != leave_out]
+        if not any(occur == Occur.Must for occur, _query in parts):  # exclusions alone match nothing
+            parts.append((Occur.Must, Query.all_query()))
+        return Query.boolean_query(parts)
 
     def _near(self, parsed: ParsedText, vocabulary: Vocabulary) -> list[Query]:
         """Proximity: the typed words close together, in the order typed (at most PROXIMITY_SLOP
@@ -676,7 +697,7 @@ class TantivyEngine(SearchEngine):
         self,
         searcher: tantivy.Searcher,
         text: TextQuery,
-        filters: dict[str, Query],
+        filters: dict[str, Condition],
         near: list[Query],
         query: SearchQuery,
     ) -> list:
@@ -760,7 +781,9 @@ class TantivyEngine(SearchEngine):
             matched_in=[] if highlights or not marks else _matched_elsewhere(values, language, marks),
         )
 
-    def _count_facets(self, searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Query]) -> list[Future]:
+    def _count_facets(
+        self, searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Condition]
+    ) -> list[Future]:
         """Each facet counts the matches under every filter but its own: the facets without a
         filter in one aggregation, which also counts the matches, and each filtered facet in one
         of its own; each aggregation on a thread of the pool."""
@@ -788,7 +811,8 @@ class TantivyEngine(SearchEngine):
         parts = [(Occur.Must, self._term("title", word)) for word in words[:-1]]
         parts.append((Occur.Must, Query.regex_query(self.schema, "title", f"{words[-1]}.*")))
         if readers:  # each item once: the version for the reader's language
-            parts.append((Occur.Must, Query.term_set_query(self.schema, FACET_FIELDS["reader"], list(readers))))
+            shown = self._shown_to(readers)
+            parts.append((shown.occur, shown.query))
         found = searcher.search(Query.boolean_query(parts), limit=limit, count=False)
         suggestions = []
         for _score, address in found.hits:
