@@ -30,7 +30,9 @@ class PlainBM25:
         builder.add_text_field("text", tokenizer_name="default")
         self.schema = builder.build()
         self.index = tantivy.Index(self.schema)
-        writer = self.index.writer()
+        # One indexing thread: several share the documents out between segments as they come, and
+        # equal scores then came back in another order from one run to the next.
+        writer = self.index.writer(num_threads=1)
         for document in documents:
             text = "\n".join((document["title"], document["summary"], document["body"]))
             writer.add_document(tantivy.Document(id=document["id"], text=text))
