@@ -3,6 +3,9 @@ names, phrases, typos, French, and filters alone or with words."""
 
 from knowledge.corpus.text import tail_words
 
+from ..analysis import fold
+from ..evaluation.judged import load_queries
+
 
 def _rare(rank: int) -> str:
     # The corpus's invented names, from the long tail (the later, the rarer).
@@ -82,3 +85,10 @@ AUTOCOMPLETE_PREFIXES = [
     "he", "hea", "heal", "hos", "hosp", "tra", "train", "lab", "labo", "tub", "tuber", "phar", "san",
     "sant", "form", "hand h", "hand hyg", "patient s", "supply ch", "qu", "ma", "mat", "inf", "infec",
 ]  # fmt: skip
+
+
+def other_searches(queries: list[tuple[str, dict]]) -> list[dict]:
+    """The judged query set's texts (search/evaluation), each in its own language, less any text the
+    benchmark times: the searches a served process has answered before one is first asked."""
+    timed = {fold(params["q"]) for _kind, params in queries if "q" in params}
+    return [{"q": query.text, "reader": query.language} for query in load_queries() if fold(query.text) not in timed]

@@ -82,6 +82,7 @@ class Report:
     rebuild: tuple[int, float, int] | None = None  # items, seconds, index bytes on disk
     floor_build: tuple[int, float, str] | None = None  # documents, seconds, which run built it
     publication: tuple[str, float] | None = None  # the item published mid-run, seconds until searchable
+    served_first: int = 0  # other searches the process answered after the rebuild, before the timed ones
     timings: list[Timing] = field(default_factory=list)
     by_kind: dict[str, Timing] = field(default_factory=dict)
     pages: list[Timing] = field(default_factory=list)
@@ -125,6 +126,11 @@ class Report:
             lines.append(
                 f"- The raw FTS5 floor's own table (a separate SQLite file): {documents:,} documents in "
                 f"{seconds:.0f} s ({how})."
+            )
+        if self.served_first:
+            lines.append(
+                f"- After the rebuild and before the timed requests, the process answered {self.served_first} other "
+                "searches (the judged query set's, none of them a timed text), as a web process outlives a rebuild."
             )
         if self.publication:
             title, seconds = self.publication

@@ -55,6 +55,18 @@ def test_every_request_counts_each_searchs_first_request_with_its_repeats():
     assert "| search API, each one's first request after the rebuild (1 timed) | 50.0 |" in text
 
 
+def test_the_searches_answered_before_the_timed_ones_are_never_a_timed_text():
+    from search.analysis import fold
+    from search.benchmark.queries import other_searches, search_queries
+
+    queries = search_queries()
+    others = other_searches(queries)
+    timed = {fold(params["q"]) for _kind, params in queries if "q" in params}
+    assert "sterilisation" in timed  # also a judged query: it must not be asked before it is timed
+    assert others and not {fold(params["q"]) for params in others} & timed
+    assert {params["reader"] for params in others} == {"en", "fr", "pt", "es"}
+
+
 def test_the_raw_fts5_floor_ranks_ten_ids_from_a_table_of_its_own(tmp_path):
     from search.benchmark import fts5_floor
 
