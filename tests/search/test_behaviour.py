@@ -466,6 +466,16 @@ def test_a_multi_word_synonym_finds_its_inflected_forms(client, corpus, committe
     assert titles(client, q="stock-out") == ["Antipaludiques"]
 
 
+def test_the_short_portuguese_and_spanish_names_of_community_health_workers_find_them(client, corpus, committed, lome):
+    # "community health workers, ..., agentes comunitários, ..., agentes comunitarios, ..." (migration 0013)
+    with committed():
+        make_case_study(lome, title="Village rounds", summary="Community health workers visit each village.", body=[])
+    for typed in ("agentes comunitários", "agentes comunitarios"):
+        response = client.get(API, {"q": typed}).json()
+        assert response["relaxed"] is False
+        assert "Village rounds" in [hit["title"] for hit in response["results"]]
+
+
 def test_function_words_typed_among_others_are_neither_required_nor_marked(client, corpus, committed, lome):
     with committed():
         make_case_study(lome, title="Rota D", summary="Hand hygiene audits: the role of the ward manager.", body=[])
