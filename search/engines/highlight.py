@@ -62,9 +62,11 @@ class WrittenForms:
         self.lock = threading.Lock()  # web processes search from several threads
 
     def _learn(self, text: str) -> None:
-        new = set(text.split()) - self.chunks
-        if not new:
+        chunks = text.split()
+        # Most texts hold no new chunk: checking each costs half of building a set to subtract.
+        if self.chunks.issuperset(chunks):
             return
+        new = set(chunks) - self.chunks
         if len(self.chunks) + len(new) > self.limit:  # a memory bound, not an eviction policy
             self.chunks.clear(), self.known.clear(), self.by_word.clear(), self.by_stem.clear()
         # No token holds a space: the new chunks, joined, hold exactly their tokens.
