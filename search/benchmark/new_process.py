@@ -24,7 +24,8 @@ def time_in_new_process(urls: list[str]) -> list[float]:
         check=False,
     )
     if answer.returncode:
-        raise RuntimeError(f"the new process failed: {answer.stderr.strip().splitlines()[-1:]}")
+        last_line = (answer.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the new process failed: {last_line}")
     return json.loads(answer.stdout.strip().splitlines()[-1])
 
 

@@ -1,8 +1,9 @@
 """Community health workers' short forms in Portuguese and Spanish: readers write `agentes
 comunitários` (or `agentes comunitarios`, without the accent or in Spanish) more often than the
-full `agentes comunitários de saúde`, and no item held both words of the short form, so such a
-search fell back to items with either word. Only the group as seeded (0011), if no editor has
-changed it since, is corrected. The data is here, not imported: a migration never changes."""
+full `agentes comunitários de saúde`. Outside the group, such a search found only the items that
+happen to hold both words (in the demo content none, so it fell back to items with either word).
+Only the group as seeded (0011), if no editor has changed it since, is corrected. The data is
+here, not imported: a migration never changes."""
 
 from django.db import migrations
 

@@ -153,13 +153,13 @@ class Command(BaseCommand):
             3, timer.time_once("search API, each search's first request after a publication", list(api.first_by_url))
         )
         self.stdout.write("Timing each search's first request in a newly started process…")
-        report.timings.insert(
-            4,
-            Timing(
-                "search API, each search's first request in a newly started process",
-                time_in_new_process(list(api.first_by_url)),
-            ),
-        )
+        try:
+            in_new_process = time_in_new_process(list(api.first_by_url))
+        except RuntimeError as error:  # the other figures still stand; say why this one is missing
+            report.notes.append(f"A newly started process's first searches: not measured ({error}).")
+        else:
+            name = "search API, each search's first request in a newly started process"
+            report.timings.insert(4, Timing(name, in_new_process))
 
         self.stdout.write("Timing the plain Wagtail path, the engine alone and the raw FTS5 floor…")
         self._compare(report, api, queries, floor_path, repeats, cap)
